@@ -1,0 +1,5 @@
+"""``python -m drafter`` runs the CLI."""
+
+from drafter.cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""Every error drafter reports to a user, each carrying its process exit code.
+
+Third-party exceptions are translated into these at the adapter that calls the
+library; the CLI catches ``DrafterError`` in one place and prints one line.
+"""
+
+from __future__ import annotations
+
+# Exit codes (DESIGN.md § Output contracts), shared by every command.
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_MODEL_FAILED = 3
+
+
+class DrafterError(Exception):
+    """Base class: a message for the user and the exit code to leave with."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(DrafterError):
+    """A file or argument drafter cannot use. Names the file and the problem."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class UsageError(DrafterError):
+    """The command was called in a way that cannot work."""
+
+
+class OutputExistsError(DrafterError):
+    """Refusing to overwrite a file the user has not asked us to replace."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path}: already exists; pass --force to replace it")
+        self.path = path
+
+
+class ModelServiceError(DrafterError):
+    """The language-model service failed after the SDK's own retries."""
+
+    exit_code = EXIT_MODEL_FAILED

@@ -1,0 +1,151 @@
+"""Read source articles and drafts from disk. This is the only stage that touches files.
+
+Takes paths; returns ``Source`` snapshots (text with newlines normalised to ``\\n`` and its
+sha256) and draft documents. Every way a file can be unusable becomes an ``InputError``
+naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from drafter import frontmatter
+from drafter.errors import InputError
+from drafter.models import Source
+
+# Formats drafter reads as sources; HTML and URLs arrive with the sources issue.
+TEXT_SUFFIXES = {".txt", ".text", ""}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+META_FIELDS = ("title", "publication", "short_name", "url", "author", "date")
+
+
+def read_text(path: Path) -> tuple[str, str | None]:
+    """The file's text with newlines normalised, and a warning if it was not UTF-8.
+
+    UTF-8 (with or without BOM) and BOM-marked UTF-16/32 are read as such. Bytes that are not
+    UTF-8 are read as Windows-1252, the usual culprit, and the caller is told so.
+    """
+    shown = str(path)
+    if not path.exists():
+        raise InputError(shown, "no such file")
+    if path.is_dir():
+        raise InputError(shown, "is a directory, not a file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+    text, warning = decode(data, shown)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), warning
+
+
+def decode(data: bytes, shown: str) -> tuple[str, str | None]:
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), None
+            except UnicodeDecodeError:
+                raise InputError(
+                    shown, f"starts with a {encoding} mark but is not valid {encoding}"
+                ) from None
+    if b"\x00" in data[:65536]:
+        raise InputError(shown, "looks like a binary file (it contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise InputError(shown, "is neither UTF-8 nor Windows-1252 text") from None
+    return text, f"{shown}: not UTF-8; read as Windows-1252"
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "source"
+
+
+def source_from_text(
+    text: str, *, path: str = "", fallback_id: str = "source", fmt: str = "text"
+) -> Source:
+    """A ``Source`` from a document's text; front matter supplies the metadata."""
+    try:
+        doc = frontmatter.split(text)
+    except frontmatter.FrontMatterError as exc:
+        raise InputError(path or fallback_id, str(exc)) from None
+    meta = {k: "" if doc.meta.get(k) is None else str(doc.meta[k]).strip() for k in META_FIELDS}
+    sid = str(doc.meta.get("id") or "").strip() or slug(meta["short_name"] or fallback_id)
+    body = doc.body.strip("\n")
+    return Source(id=sid, text=body, sha256=sha256(body), path=path, format=fmt, **meta)
+
+
+def load_source(path: Path) -> tuple[Source, str | None]:
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        raise InputError(
+            str(path), "HTML sources are not supported yet; save the article as .txt or .md"
+        )
+    text, warning = read_text(path)
+    if not text.strip():
+        raise InputError(str(path), "is empty: a source needs text to quote")
+    fmt = "markdown" if suffix in MARKDOWN_SUFFIXES else "text"
+    return source_from_text(text, path=str(path), fallback_id=path.stem, fmt=fmt), warning
+
+
+def unique_ids(sources: Iterable[Source]) -> tuple[Source, ...]:
+    """Sources with ids made unique (``ft``, ``ft-2``, …), identical snapshots dropped."""
+    from dataclasses import replace
+
+    seen_ids: set[str] = set()
+    seen_hashes: set[str] = set()
+    out = []
+    for s in sources:
+        if s.sha256 in seen_hashes:
+            continue
+        seen_hashes.add(s.sha256)
+        sid, n = s.id, 1
+        while sid in seen_ids:
+            n += 1
+            sid = f"{s.id}-{n}"
+        seen_ids.add(sid)
+        out.append(s if sid == s.id else replace(s, id=sid))
+    return tuple(out)
+
+
+def load_sources(paths: Sequence[Path]) -> tuple[tuple[Source, ...], list[str]]:
+    warnings = []
+    sources = []
+    for p in paths:
+        src, warning = load_source(p)
+        sources.append(src)
+        if warning:
+            warnings.append(warning)
+    return unique_ids(sources), warnings
+
+
+def draft_source_paths(draft_path: Path, meta: dict[str, Any]) -> list[Path]:
+    """Source files a generated draft lists in its front matter, relative to the draft."""
+    entries = meta.get("sources") or []
+    if not isinstance(entries, list):
+        raise InputError(str(draft_path), "front matter 'sources' must be a list")
+    paths = []
+    for entry in entries:
+        value = entry.get("path") if isinstance(entry, dict) else entry
+        if isinstance(value, str) and value:
+            p = Path(value)
+            paths.append(p if p.is_absolute() else draft_path.parent / p)
+    return paths

@@ -1,0 +1,204 @@
+"""The normalisation table of DESIGN.md, with offsets mapped back to the original text.
+
+Takes a string and the set of rules to apply; returns the normalised string and a map from
+its offsets to the original's. Pure: no I/O.
+
+Why it is built this way: sources can be 100 MB. Equal-length substitutions (curly quotes,
+dash variants, exotic spaces) go through ``str.translate`` at C speed and move no offset;
+only the rare length-changing spots (space runs, spaces around dashes, ``…``, soft hyphens,
+NFKC expansions, markup) are visited one by one, and the offset map stores a breakpoint only
+where the shift changes, so it stays tiny.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+# Rule names as they appear in reports, in the order they are listed.
+MARKUP = "markup"
+UNICODE = "unicode"
+QUOTES = "quotes"
+DASHES = "dashes"
+ELLIPSIS = "ellipsis"
+WHITESPACE = "whitespace"
+RULES: tuple[str, ...] = (WHITESPACE, QUOTES, DASHES, ELLIPSIS, UNICODE, MARKUP)
+ALL_RULES = frozenset(RULES)
+TEXT_RULES = ALL_RULES - {MARKUP}
+
+DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\uff02"
+SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u02bc\uff07"
+DASH_CHARS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+SPACE_CHARS = (
+    "\t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+    "\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+
+
+@cache
+def _table(rules: frozenset[str]) -> dict[int, str]:
+    table: dict[int, str] = {}
+    if QUOTES in rules:
+        table.update({ord(c): '"' for c in DOUBLE_QUOTES})
+        table.update({ord(c): "'" for c in SINGLE_QUOTES})
+    if DASHES in rules:
+        table.update({ord(c): "-" for c in DASH_CHARS})
+    if WHITESPACE in rules:
+        table.update({ord(c): " " for c in SPACE_CHARS})
+    return table
+
+
+@cache
+def _events(rules: frozenset[str]) -> re.Pattern[str]:
+    parts = []
+    if DASHES in rules and WHITESPACE in rules:
+        parts.append(r" *-[ -]*")
+    elif DASHES in rules:
+        parts.append(r"--+")
+    if WHITESPACE in rules:
+        parts.append(r" {2,}")
+    if MARKUP in rules:
+        parts += [
+            r"\*+",
+            r"(?<!\w)_+|_+(?!\w)",
+            r"\[(?=[^\]\n]*\]\()",  # the [ of a Markdown link whose ]( follows
+            r"\]\([^)\s]*\)",  # ](target)
+            r"<[a-zA-Z/!][^>\n]*>",  # HTML tags and comments on one line
+            r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);",
+        ]
+    if ELLIPSIS in rules or UNICODE in rules:
+        parts.append(r"[^\x00-\x7f]")
+    return re.compile("|".join(parts) or r"(?!)")
+
+
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": " "}
+
+
+def _entity(token: str) -> str:
+    body = token[1:-1]
+    if body.startswith("#x") or body.startswith("#X"):
+        return chr(int(body[2:], 16))
+    if body.startswith("#"):
+        return chr(int(body[1:]))
+    if body in _ENTITIES:
+        return _ENTITIES[body]
+    import html  # only for rare named entities
+
+    return html.unescape(token)
+
+
+@cache
+def _char(c: str, rules: frozenset[str]) -> str:
+    """Replacement for one non-ASCII character left after the translate table."""
+    if c == "\u2026":
+        return "..." if ELLIPSIS in rules else c
+    if UNICODE not in rules:
+        return c
+    if c in INVISIBLE_CHARS:
+        return ""
+    return unicodedata.normalize("NFKC", c)
+
+
+def _replacement(token: str, rules: frozenset[str]) -> str:
+    first = token[0]
+    if first == " " or first == "-":
+        if "-" in token:
+            return "-"  # spaces around a dash, and runs of dashes, are one plain hyphen
+        return " "
+    if first == "*" or first == "_":
+        return ""
+    if first == "[" or first == "]" or first == "<":
+        return ""
+    if first == "&" and len(token) > 1:
+        return _char(_entity(token), rules) if not _entity(token).isascii() else _entity(token)
+    return _char(token, rules)
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """A normalised text and the way back to offsets in the original."""
+
+    text: str
+    original_length: int
+    # Breakpoints: from normalised offset _starts[i] on, original = normalised + _deltas[i].
+    _starts: array[int]
+    _deltas: array[int]
+
+    def to_original(self, offset: int) -> int:
+        i = bisect_right(self._starts, offset) - 1
+        return offset + (self._deltas[i] if i >= 0 else 0)
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open normalised span to the original span it came from."""
+        if end <= start:
+            o = self.to_original(start)
+            return o, o
+        return self.to_original(start), self.to_original(end - 1) + 1
+
+
+def normalize(text: str, rules: Iterable[str] = TEXT_RULES) -> Normalized:
+    """Apply ``rules`` (names from ``RULES``) to ``text``."""
+    ruleset = frozenset(rules)
+    table = _table(ruleset)
+    translated = text.translate(table) if table else text
+    pieces: list[str] = []
+    starts = array("q")
+    deltas = array("q")
+    pos = 0  # in translated (== original offsets: the table is equal-length)
+    out = 0  # length of output so far
+    delta = 0
+    for m in _events(ruleset).finditer(translated):
+        token = m.group()
+        new = _replacement(token, ruleset)
+        if new == token:
+            continue
+        a, b = m.span()
+        pieces.append(translated[pos:a])
+        out += a - pos
+        # Inside the replacement, char i maps to original a + min(i, len(token) - 1).
+        for i in range(len(new)):
+            d = a + min(i, b - a - 1) - (out + i)
+            if d != delta:
+                starts.append(out + i)
+                deltas.append(d)
+                delta = d
+        pieces.append(new)
+        out += len(new)
+        pos = b
+        d = b - out
+        if d != delta:
+            starts.append(out)
+            deltas.append(d)
+            delta = d
+    if not pieces:
+        return Normalized(translated, len(text), starts, deltas)
+    pieces.append(translated[pos:])
+    return Normalized("".join(pieces), len(text), starts, deltas)
+
+
+def normal_form(text: str, rules: Iterable[str] = TEXT_RULES) -> str:
+    """The normalised text alone, trimmed: the form two texts are compared in."""
+    return normalize(text, rules).text.strip(" ")
+
+
+def rules_applied(draft: str, source: str, markup_in_source: bool) -> tuple[str, ...]:
+    """Which normalisation rules it takes to make ``draft`` equal ``source``.
+
+    A rule is listed when the two texts still differ with every other rule applied and
+    that one left out, i.e. exactly the rules the match depended on.
+    """
+    base = ALL_RULES if markup_in_source else TEXT_RULES
+    used = []
+    for rule in RULES:
+        if rule not in base:
+            continue
+        without = base - {rule}
+        if normal_form(draft, without - {MARKUP}) != normal_form(source, without):
+            used.append(rule)
+    return tuple(used)

@@ -1,0 +1,394 @@
+"""Prove where each quote is in the sources, or say why it is not.
+
+Takes ``Quote`` objects and a ``Library``; returns one ``QuoteCheck`` per quote, in order.
+Pure: no I/O.
+
+How: every quote is reduced to needles in normal form (the whole text, the segments between
+editorial marks, and anchor chunks of a few words). One multi-pattern scan of each source
+finds them all (``index.scan``). Whole-text hits give exact/normalized verdicts, segment hits
+give elided/bracketed ones, and for the rest the anchor hits say where a near miss could be:
+only those few windows are aligned with rapidfuzz, never the whole library.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from drafter import marks
+from drafter.index import Hits, Indexed, Library, scan
+from drafter.models import Match, Nearest, Quote, QuoteCheck, Replacement, Status
+from drafter.normalize import MARKUP, TEXT_RULES, normal_form, rules_applied
+
+ANCHOR_WORDS = 4  # words per anchor chunk: long enough to be rare, short enough to survive edits
+MIN_CHECKED_WORDS = 4  # shorter double-quoted terms that are not found are only "unchecked"
+ALTERED_THRESHOLD = 0.6  # similarity at or above which a miss is "altered" rather than "not found"
+MAX_BRACKET_WORDS = 6  # source words one editorial bracket may stand for
+MAX_LOCATIONS = 50
+CANDIDATES = 3
+SMALL_LIBRARY = 200_000  # characters; below this a quote with no anchors is aligned everywhere
+
+
+@dataclass(frozen=True)
+class _Plan:
+    quote: Quote
+    marked: marks.Marked
+    full: str  # the whole quote in normal form, marks left as typed
+    segments: tuple[tuple[str, ...], ...]  # normal-form variants of each segment
+    bare: str  # normal form with the marks taken out: what a near miss is aligned against
+    anchors: tuple[tuple[str, int], ...]  # (chunk, its offset in ``bare``)
+
+    @property
+    def needles(self) -> set[str]:
+        out = {self.full, *(a for a, _ in self.anchors)}
+        for variants in self.segments:
+            out.update(variants)
+        return out
+
+
+def _plan(quote: Quote) -> _Plan:
+    marked = marks.parse(quote.text)
+    segments = tuple(
+        tuple(dict.fromkeys(normal_form(v) for v in seg.variants())) for seg in marked.segments
+    )
+    bare = " ".join(v[0] for v in segments) or normal_form(quote.text)
+    words = bare.split(" ")
+    anchors: list[tuple[str, int]] = []
+    if len(words) >= ANCHOR_WORDS * 2:
+        offsets = [0]
+        for w in words[:-1]:
+            offsets.append(offsets[-1] + len(w) + 1)
+        starts = list(range(0, len(words) - ANCHOR_WORDS + 1, ANCHOR_WORDS))
+        if starts[-1] != len(words) - ANCHOR_WORDS:
+            starts.append(len(words) - ANCHOR_WORDS)
+        anchors = [(" ".join(words[i : i + ANCHOR_WORDS]), offsets[i]) for i in starts]
+    return _Plan(quote, marked, normal_form(quote.text), segments, bare, tuple(anchors))
+
+
+def _weak_needles(plan: _Plan) -> list[str]:
+    """The quote's longest words: a last resort to find where a heavily changed quote was."""
+    words = sorted({w.strip(".,;:!?\"'()") for w in plan.bare.split(" ")}, key=len, reverse=True)
+    return [w for w in words if len(w) >= 5][:6]
+
+
+# --- locating -----------------------------------------------------------------------------
+
+
+def _locations(library: Library, hits: Hits, needle: str) -> list[tuple[Indexed, int, int]]:
+    """Original-text spans of every hit of ``needle``."""
+    out = []
+    for si, starts in sorted(hits.get(needle, {}).items()):
+        ix = library.sources[si]
+        for s in starts:
+            a, b = ix.norm.span_to_original(s, s + len(needle))
+            out.append((ix, a, b))
+    return out[:MAX_LOCATIONS]
+
+
+def _verdict(
+    quote: Quote,
+    found: Sequence[tuple[Indexed, int, int]],
+    compared: str,
+    extra: Sequence[str] = (),
+) -> tuple[Status, tuple[Match, ...], tuple[str, ...]]:
+    """Status, matches and normalisations for a quote found at ``found``."""
+    matches = tuple(Match(ix.source.id, a, b, ix.passage_id(a)) for ix, a, b in found)
+    in_scope = [(ix, a, b) for ix, a, b in found if quote.attributed_to in (None, ix.source.id)]
+    if not in_scope:
+        return Status.MISATTRIBUTED, matches, ()
+    ix, a, b = next(
+        ((i, s, e) for i, s, e in in_scope if i.source.text[s:e] == compared), in_scope[0]
+    )
+    span = ix.source.text[a:b]
+    rules = list(rules_applied(compared, span, ix.markup)) if span != compared else []
+    if quote.markup and MARKUP not in rules:
+        rules.append(MARKUP)
+    rules += extra
+    status = Status.NORMALIZED if rules else Status.EXACT
+    return status, matches, tuple(rules)
+
+
+def _title(quote: Quote, library: Library) -> Match | None:
+    text = normal_form(quote.text)
+    for ix in library.sources:
+        title = normal_form(ix.source.title)
+        if title and (text == title or (quote.title_intro and text.casefold() == title.casefold())):
+            return Match(ix.source.id, 0, 0, "title")
+    return None
+
+
+def _find_after(ix: Indexed, variants: Sequence[str], start: int) -> tuple[int, str] | None:
+    best: tuple[int, str] | None = None
+    for v in variants:
+        i = ix.norm.text.find(v, start)
+        if i >= 0 and (best is None or i < best[0]):
+            best = (i, v)
+    return best
+
+
+def _find_before(ix: Indexed, variants: Sequence[str], end: int) -> tuple[int, str] | None:
+    best: tuple[int, str] | None = None
+    for v in variants:
+        i = ix.norm.text.rfind(v, 0, end)
+        if i >= 0 and (best is None or i > best[0]):
+            best = (i, v)
+    return best
+
+
+def _gap_ok(ix: Indexed, segment: marks.Segment, left_end: int, right_start: int) -> bool:
+    """Whether the normalised text between two segments may stand for ``segment.gap``."""
+    if right_start < left_end:
+        return False
+    between = ix.norm.text[left_end:right_start]
+    if segment.gap is marks.Gap.BRACKET:
+        return len(between.split()) <= MAX_BRACKET_WORDS and len(between) <= 80
+    if segment.gap is marks.Gap.NONE:
+        return not between.strip()
+    a = ix.passage_index(ix.norm.to_original(left_end))
+    b = ix.passage_index(ix.norm.to_original(right_start))
+    return b <= a + 1
+
+
+def _segments_at(
+    plan: _Plan, ix: Indexed, anchor: int, at: int, variant: str
+) -> list[tuple[int, int]] | None:
+    """Spans of all segments around segment ``anchor`` found at ``at``, or None."""
+    segs = plan.marked.segments
+    spans: dict[int, tuple[int, int]] = {anchor: (at, at + len(variant))}
+    for i in range(anchor + 1, len(segs)):
+        prev_end = spans[i - 1][1]
+        found = _find_after(ix, plan.segments[i], prev_end)
+        if found is None or not _gap_ok(ix, segs[i], prev_end, found[0]):
+            return None
+        spans[i] = (found[0], found[0] + len(found[1]))
+    for i in range(anchor - 1, -1, -1):
+        next_start = spans[i + 1][0]
+        found = _find_before(ix, plan.segments[i], next_start)
+        if found is None or not _gap_ok(ix, segs[i + 1], found[0] + len(found[1]), next_start):
+            return None
+        spans[i] = (found[0], found[0] + len(found[1]))
+    return [spans[i] for i in range(len(segs))]
+
+
+def _match_segments(plan: _Plan, library: Library, hits: Hits) -> QuoteCheck | None:
+    segs = plan.marked.segments
+    if not segs:
+        return None
+    anchor = max(range(len(segs)), key=lambda i: len(plan.segments[i][0]))
+    found: list[tuple[Indexed, list[tuple[int, int]]]] = []
+    for variant in plan.segments[anchor]:
+        for si, starts in sorted(hits.get(variant, {}).items()):
+            ix = library.sources[si]
+            for at in starts:
+                spans = _segments_at(plan, ix, anchor, at, variant)
+                if spans is not None:
+                    found.append((ix, spans))
+                    break
+    if not found:
+        return None
+    quote = plan.quote
+    in_scope = [f for f in found if quote.attributed_to in (None, f[0].source.id)] or found
+    ix, spans = in_scope[0]
+    to_orig = ix.norm.span_to_original
+    locations = [(fx, *fx.norm.span_to_original(s[0][0], s[-1][1])) for fx, s in found]
+    replacements = []
+    if plan.marked.leading_bracket:
+        replacements.append(Replacement(plan.marked.leading_bracket, ""))
+    for seg, (left, right) in zip(segs[1:], pairwise(spans), strict=True):
+        if seg.gap is marks.Gap.BRACKET:
+            a, _ = to_orig(left[1], left[1] + 1)
+            b = to_orig(right[0], right[0] + 1)[0]
+            replacements.append(Replacement(seg.bracket, ix.source.text[a:b].strip()))
+    if plan.marked.trailing_bracket:
+        replacements.append(Replacement(plan.marked.trailing_bracket, ""))
+    extra = [n for n, on in (("sic", plan.marked.sic), ("case", plan.marked.case_changed)) if on]
+    if plan.marked.plain and not plan.marked.has_elision:
+        compared = ix.source.text[slice(*to_orig(*spans[0]))]
+        status, matches, rules = _verdict(quote, locations, compared, extra)
+        if status is Status.EXACT and extra:
+            status = Status.NORMALIZED
+        rules = tuple(r for r in rules if r in (*extra, MARKUP)) or rules
+        return QuoteCheck(quote, status, matches, rules)
+    status, matches, _ = _verdict(quote, locations, "", ())
+    if status is not Status.MISATTRIBUTED:
+        status = Status.BRACKETED if plan.marked.has_brackets else Status.ELIDED
+    rules = tuple(extra) + (("elision",) if plan.marked.has_elision else ())
+    return QuoteCheck(quote, status, matches, rules, tuple(replacements))
+
+
+# --- near misses --------------------------------------------------------------------------
+
+
+def _clusters(positions: list[tuple[int, int, str]], width: int) -> list[tuple[int, int, int, int]]:
+    """Group (source, position, needle) hits lying within ``width`` of each other.
+
+    Returns (votes, source, first, last) per group, most distinct needles first.
+    """
+    out = []
+    positions.sort()
+    group: list[tuple[int, int, str]] = []
+    for hit in [*positions, (-1, -1, "")]:
+        if group and (hit[0] != group[0][0] or hit[1] - group[-1][1] > width):
+            out.append((len({h[2] for h in group}), group[0][0], group[0][1], group[-1][1]))
+            group = []
+        group.append(hit)
+    out.sort(key=lambda c: (-c[0], c[1], c[2]))
+    return out
+
+
+def _align(plan: _Plan, ix: Indexed, lo: int, hi: int) -> tuple[float, Nearest, str] | None:
+    text = ix.norm.text
+    lo, hi = max(0, lo), min(len(text), hi)
+    window = text[lo:hi]
+    if not window.strip():
+        return None
+    al = fuzz.partial_ratio_alignment(plan.bare, window)
+    if al is None:
+        return None
+    start, end = (al.dest_start, al.dest_end) if len(plan.bare) <= len(window) else (0, len(window))
+    while start > 0 and window[start - 1] != " ":
+        start -= 1
+    while end < len(window) and window[end] != " ":
+        end += 1
+    span = window[start:end].strip(" ")
+    start = lo + window.find(span, start)
+    score = round(fuzz.ratio(plan.bare, span) / 100, 3)
+    a, b = _sentences(ix, *ix.norm.span_to_original(start, start + len(span)))
+    shown = normal_form(ix.source.text[a:b], ix.norm_rules)
+    return score, Nearest(ix.source.id, a, b, ix.source.text[a:b]), word_diff(shown, plan.bare)
+
+
+_SENTENCE_START = re.compile(r"[.!?][\"'”’)\]]*\s+")
+
+
+def _sentences(ix: Indexed, a: int, b: int) -> tuple[int, int]:
+    """Widen a near-miss span to whole sentences of its passage: what an editor compares."""
+    text = ix.source.text
+    passage = ix.passages[ix.passage_index(a)] if ix.passages else None
+    lo, hi = (passage.start, passage.end) if passage else (0, len(text))
+    reach = max(b - a, 40)
+    starts = [m.end() for m in _SENTENCE_START.finditer(text, max(lo, a - reach), a)]
+    new_a = starts[-1] if starts else (lo if a - lo <= reach else a)
+    end = _SENTENCE_START.search(text, max(b - 1, lo), min(hi, b + reach))
+    new_b = end.start() + 1 if end else (hi if hi - b <= reach else b)
+    while new_b < hi and text[new_b] in "\"'”’)]":
+        new_b += 1
+    return min(new_a, a), max(new_b, b)
+
+
+def _nearest(
+    plan: _Plan, library: Library, hits: Hits, weak: Sequence[str]
+) -> tuple[float, Nearest, str] | None:
+    length = len(plan.bare)
+    strong = [
+        (si, p - offset, a)
+        for a, offset in plan.anchors
+        for si, starts in hits.get(a, {}).items()
+        for p in starts
+    ]
+    if strong:
+        groups = [
+            (v, si, lo - length // 2, hi + length + length // 2)
+            for v, si, lo, hi in _clusters(strong, length)
+        ]
+    else:
+        spots = [(si, p, w) for w in weak for si, starts in hits.get(w, {}).items() for p in starts]
+        groups = [(v, si, lo - length, hi + length) for v, si, lo, hi in _clusters(spots, length)]
+    if not groups and sum(len(ix.norm.text) for ix in library.sources) <= SMALL_LIBRARY:
+        # Nothing shares even a rare word; in a small library, align against each source.
+        groups = [(0, si, 0, len(ix.norm.text)) for si, ix in enumerate(library.sources)]
+    best = None
+    for _, si, lo, hi in groups[:CANDIDATES]:
+        got = _align(plan, library.sources[si], lo, hi)
+        if got is not None and (best is None or got[0] > best[0]):
+            best = got
+    return best
+
+
+def word_diff(source: str, draft: str) -> str:
+    """``[-removed-]{+added+}`` word diff from the source span to the draft's text."""
+    a, b = source.split(), draft.split()
+    out = []
+    for op in Indel.opcodes(a, b):
+        if op.tag == "equal":
+            out += a[op.src_start : op.src_end]
+        if op.tag in ("delete", "replace"):
+            out.append("[-" + " ".join(a[op.src_start : op.src_end]) + "-]")
+        if op.tag in ("insert", "replace"):
+            out.append("{+" + " ".join(b[op.dest_start : op.dest_end]) + "+}")
+    return " ".join(out)
+
+
+# --- the stage ----------------------------------------------------------------------------
+
+
+def _found(plan: _Plan, library: Library, hits: Hits) -> QuoteCheck | None:
+    quote = plan.quote
+    title = _title(quote, library)
+    if title is not None:
+        return QuoteCheck(quote, Status.TITLE, (title,), note=f"the title of {title.source}")
+    whole = _locations(library, hits, plan.full)
+    if whole:
+        status, matches, rules = _verdict(quote, whole, quote.text)
+        return QuoteCheck(quote, status, matches, rules)
+    if plan.marked.segments and (
+        len(plan.marked.segments) > 1
+        or plan.marked.sic
+        or plan.marked.case_changed
+        or plan.marked.has_brackets
+        or plan.marked.has_elision
+    ):
+        return _match_segments(plan, library, hits)
+    return None
+
+
+def verify(quotes: Sequence[Quote], library: Library) -> tuple[QuoteCheck, ...]:
+    """One verdict per quote, in the order given."""
+    plans = [_plan(q) for q in quotes]
+    hits = scan(library, sorted(set().union(*(p.needles for p in plans)))) if plans else {}
+    checks: list[QuoteCheck | None] = [_found(p, library, hits) for p in plans]
+    misses = [
+        i
+        for i, c in enumerate(checks)
+        if c is None
+        and not plans[i].quote.single
+        and len(plans[i].bare.split()) >= MIN_CHECKED_WORDS
+    ]
+    weak = {
+        i: _weak_needles(plans[i])
+        for i in misses
+        if not any(a in hits for a, _ in plans[i].anchors if hits.get(a))
+    }
+    if weak:
+        hits = {**hits, **scan(library, sorted(set().union(*weak.values())))}
+    out = []
+    for i, (plan, check) in enumerate(zip(plans, checks, strict=True)):
+        if check is None:
+            check = _miss(plan, library, hits, weak.get(i, []), i in misses)
+        out.append(check)
+    return tuple(out)
+
+
+def _miss(
+    plan: _Plan, library: Library, hits: Hits, weak: Sequence[str], checked: bool
+) -> QuoteCheck:
+    quote = plan.quote
+    if not checked:
+        why = "scare quote or term" if quote.single else "short term"
+        return QuoteCheck(quote, Status.UNCHECKED, note=f"{why}, not found in the sources")
+    near = _nearest(plan, library, hits, weak)
+    if near is None:
+        return QuoteCheck(
+            quote, Status.NOT_FOUND, score=0.0, note="nothing in the sources comes close"
+        )
+    score, nearest, diff = near
+    status = Status.ALTERED if score >= ALTERED_THRESHOLD else Status.NOT_FOUND
+    return QuoteCheck(quote, status, nearest=nearest, score=score, diff=diff)
+
+
+__all__ = ["TEXT_RULES", "verify", "word_diff"]
