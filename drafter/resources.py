@@ -1,0 +1,51 @@
+"""Templates and prompts: shipped inside the wheel, overridable from the user's folder.
+
+A file ``templates/NAME`` or ``prompts/NAME`` in the current directory (or in the folder
+named by ``DRAFTER_TEMPLATES`` / ``DRAFTER_PROMPTS``) wins over the packaged one, so a writer
+can adjust the house style without touching drafter itself. Rendering is strict: a missing
+variable is an error, never an empty string.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Literal
+
+import jinja2
+
+Kind = Literal["templates", "prompts"]
+
+
+def _search_path(kind: Kind) -> list[str]:
+    override = os.environ.get(f"DRAFTER_{kind.upper()}")
+    local = Path(override) if override else Path.cwd() / kind
+    return [str(local)] if local.is_dir() else []
+
+
+@cache
+def _environment(kind: Kind, autoescape: bool, search: tuple[str, ...]) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(list(search))] if search else []
+    # importlib.resources finds the packaged folder in a wheel and in an editable install alike.
+    loaders.append(jinja2.FileSystemLoader(str(files(f"drafter.{kind}"))))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=autoescape,
+        keep_trailing_newline=True,
+    )
+
+
+def environment(kind: Kind, *, autoescape: bool = False) -> jinja2.Environment:
+    """A Jinja2 environment for ``kind``; HTML templates must pass ``autoescape=True``."""
+    return _environment(kind, autoescape, tuple(_search_path(kind)))
+
+
+def read(kind: Kind, name: str) -> str:
+    """The raw text of a packaged (or overridden) file, e.g. the exemplar post."""
+    env = environment(kind)
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    return source
