@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
 import jinja2
 
 Kind = Literal["templates", "prompts"]
+
+
+def packaged(kind: Kind) -> Path:
+    """The shipped folder: ``drafter/<kind>`` in a wheel, ``<repo>/<kind>`` in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / kind, here.parent / kind):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"drafter's {kind} folder is missing from the installation")
 
 
 def _search_path(kind: Kind) -> list[str]:
@@ -28,8 +36,7 @@ def _search_path(kind: Kind) -> list[str]:
 @cache
 def _environment(kind: Kind, autoescape: bool, search: tuple[str, ...]) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(list(search))] if search else []
-    # importlib.resources finds the packaged folder in a wheel and in an editable install alike.
-    loaders.append(jinja2.FileSystemLoader(str(files(f"drafter.{kind}"))))
+    loaders.append(jinja2.FileSystemLoader(str(packaged(kind))))
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
