@@ -80,7 +80,7 @@ def slug(value: str) -> str:
 
 
 def source_from_text(
-    text: str, *, path: str = "", fallback_id: str = "source", fmt: str = "text"
+    text: str, *, path: str = "", fallback_id: str = "", fmt: str = "text"
 ) -> Source:
     """A ``Source`` from a document's text; front matter supplies the metadata."""
     try:
@@ -88,7 +88,8 @@ def source_from_text(
     except frontmatter.FrontMatterError as exc:
         raise InputError(path or fallback_id, str(exc)) from None
     meta = {k: "" if doc.meta.get(k) is None else str(doc.meta[k]).strip() for k in META_FIELDS}
-    sid = str(doc.meta.get("id") or "").strip() or slug(meta["short_name"] or fallback_id)
+    # The file's name is what the user typed, so it makes the most predictable id.
+    sid = str(doc.meta.get("id") or "").strip() or slug(fallback_id or meta["short_name"])
     body = doc.body.strip("\n")
     return Source(id=sid, text=body, sha256=sha256(body), path=path, format=fmt, **meta)
 

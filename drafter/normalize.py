@@ -102,6 +102,8 @@ def _char(c: str, rules: frozenset[str]) -> str:
         return c
     if c in INVISIBLE_CHARS:
         return ""
+    if c.isspace():
+        return c  # spaces belong to the whitespace rule, not to NFKC
     return unicodedata.normalize("NFKC", c)
 
 
@@ -201,4 +203,16 @@ def rules_applied(draft: str, source: str, markup_in_source: bool) -> tuple[str,
         without = base - {rule}
         if normal_form(draft, without - {MARKUP}) != normal_form(source, without):
             used.append(rule)
+    if not used and draft != source:
+        # Rules can overlap (NFKC also turns a no-break space into a space), so that no
+        # single one is necessary: then list each rule that changes either text by itself.
+        used = [
+            rule
+            for rule in RULES
+            if rule in base
+            and (
+                normal_form(draft, {rule} - {MARKUP}) != draft.strip()
+                or normal_form(source, {rule}) != source.strip()
+            )
+        ]
     return tuple(used)

@@ -30,6 +30,8 @@ MIN_CHECKED_WORDS = 4  # shorter double-quoted terms that are not found are only
 ALTERED_THRESHOLD = 0.6  # similarity at or above which a miss is "altered" rather than "not found"
 MAX_BRACKET_WORDS = 6  # source words one editorial bracket may stand for
 MAX_LOCATIONS = 50
+_SIC_NOTE = "[sic] is the editor's mark"
+_CASE_NOTE = "a bracketed letter changes case"
 CANDIDATES = 3
 SMALL_LIBRARY = 200_000  # characters; below this a quote with no anchors is aligned everywhere
 
@@ -108,8 +110,7 @@ def _verdict(
     rules = list(rules_applied(compared, span, ix.markup)) if span != compared else []
     if quote.markup and MARKUP not in rules:
         rules.append(MARKUP)
-    rules += extra
-    status = Status.NORMALIZED if rules else Status.EXACT
+    status = Status.NORMALIZED if rules or span != compared else Status.EXACT
     return status, matches, tuple(rules)
 
 
@@ -206,19 +207,20 @@ def _match_segments(plan: _Plan, library: Library, hits: Hits) -> QuoteCheck | N
             replacements.append(Replacement(seg.bracket, ix.source.text[a:b].strip()))
     if plan.marked.trailing_bracket:
         replacements.append(Replacement(plan.marked.trailing_bracket, ""))
-    extra = [n for n, on in (("sic", plan.marked.sic), ("case", plan.marked.case_changed)) if on]
+    notes = [
+        n for n, on in ((_SIC_NOTE, plan.marked.sic), (_CASE_NOTE, plan.marked.case_changed)) if on
+    ]
     if plan.marked.plain and not plan.marked.has_elision:
+        # Only [sic] or [T]he: the rest is the source's own text, so the verdict is the
+        # source's, and the editor is told about the marks in a note.
         compared = ix.source.text[slice(*to_orig(*spans[0]))]
-        status, matches, rules = _verdict(quote, locations, compared, extra)
-        if status is Status.EXACT and extra:
-            status = Status.NORMALIZED
-        rules = tuple(r for r in rules if r in (*extra, MARKUP)) or rules
-        return QuoteCheck(quote, status, matches, rules)
+        status, matches, rules = _verdict(quote, locations, compared)
+        return QuoteCheck(quote, status, matches, rules, note="; ".join(notes))
     status, matches, _ = _verdict(quote, locations, "", ())
     if status is not Status.MISATTRIBUTED:
         status = Status.BRACKETED if plan.marked.has_brackets else Status.ELIDED
-    rules = tuple(extra) + (("elision",) if plan.marked.has_elision else ())
-    return QuoteCheck(quote, status, matches, rules, tuple(replacements))
+    rules = ("elision",) if plan.marked.has_elision else ()
+    return QuoteCheck(quote, status, matches, rules, tuple(replacements), note="; ".join(notes))
 
 
 # --- near misses --------------------------------------------------------------------------

@@ -16,8 +16,14 @@ NYT_OPENINGS = (
     "China has nurtured so much",
     "“A lot of the programs",
 )
-SCARE = ("$100 million dollar signing bonuses", "The List", "acqui-hires", "overnight success",
-         "export", "Physical AI")
+SCARE = (
+    "$100 million dollar signing bonuses",
+    "The List",
+    "acqui-hires",
+    "overnight success",
+    "export",
+    "Physical AI",
+)
 
 
 def test_example_report_says_what_the_issue_says() -> None:
@@ -59,7 +65,10 @@ def test_example_report_says_what_the_issue_says() -> None:
     title = [q for q in quotes if q["status"] == "title"]
     assert [q["text"] for q in title] == [SCMP.title]
     assert report["summary"] == {
-        "quotes": 28, "passed": 15, "failed": 7, "unchecked": 6,
+        "quotes": 28,
+        "passed": 15,
+        "failed": 7,
+        "unchecked": 6,
         "by_status": {"exact": 14, "title": 1, "unchecked": 6, "altered": 1, "not_found": 6},
     }
 
