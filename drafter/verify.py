@@ -226,17 +226,22 @@ def _match_segments(plan: _Plan, library: Library, hits: Hits) -> QuoteCheck | N
 # --- near misses --------------------------------------------------------------------------
 
 
-def _clusters(positions: list[tuple[int, int, str]], width: int) -> list[tuple[int, int, int, int]]:
+def _clusters(
+    positions: list[tuple[int, int, str]], width: int, weight: dict[str, float]
+) -> list[tuple[float, int, int, int]]:
     """Group (source, position, needle) hits lying within ``width`` of each other.
 
-    Returns (votes, source, first, last) per group, most distinct needles first.
+    Returns (votes, source, first, last) per group, best first. A needle's vote is worth
+    less the more often it occurs: a chunk found in every paragraph says nothing about
+    where the quote was, a chunk found once says a lot.
     """
     out = []
     positions.sort()
     group: list[tuple[int, int, str]] = []
     for hit in [*positions, (-1, -1, "")]:
         if group and (hit[0] != group[0][0] or hit[1] - group[-1][1] > width):
-            out.append((len({h[2] for h in group}), group[0][0], group[0][1], group[-1][1]))
+            votes = sum(weight[n] for n in {h[2] for h in group})
+            out.append((votes, group[0][0], group[0][1], group[-1][1]))
             group = []
         group.append(hit)
     out.sort(key=lambda c: (-c[0], c[1], c[2]))
@@ -293,14 +298,20 @@ def _nearest(
         for si, starts in hits.get(a, {}).items()
         for p in starts
     ]
+    weight = {
+        n: 1 / max(1, sum(map(len, hits.get(n, {}).values())))
+        for n in {*(a for a, _ in plan.anchors), *weak}
+    }
     if strong:
         groups = [
             (v, si, lo - length // 2, hi + length + length // 2)
-            for v, si, lo, hi in _clusters(strong, length)
+            for v, si, lo, hi in _clusters(strong, length, weight)
         ]
     else:
         spots = [(si, p, w) for w in weak for si, starts in hits.get(w, {}).items() for p in starts]
-        groups = [(v, si, lo - length, hi + length) for v, si, lo, hi in _clusters(spots, length)]
+        groups = [
+            (v, si, lo - length, hi + length) for v, si, lo, hi in _clusters(spots, length, weight)
+        ]
     if not groups and sum(len(ix.norm.text) for ix in library.sources) <= SMALL_LIBRARY:
         # Nothing shares even a rare word; in a small library, align against each source.
         groups = [(0, si, 0, len(ix.norm.text)) for si, ix in enumerate(library.sources)]
