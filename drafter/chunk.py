@@ -71,20 +71,25 @@ def _suffix(i: int) -> str:
     return ascii_lowercase[i] if i < 26 else f"_{i + 1}"
 
 
-def chunk(source: Source, max_chars: int = MAX_CHARS) -> tuple[Passage, ...]:
-    """The passages of ``source``, in order."""
+def spans(source: Source, max_chars: int = MAX_CHARS) -> list[tuple[str, int, int]]:
+    """(id, start, end) of each passage: the index keeps these, not copies of the text."""
     text = source.text
-    passages: list[Passage] = []
+    out = []
     for number, (start, end) in enumerate(paragraphs(text), 1):
         runs = _sentence_runs(text, start, end, max_chars)
         for i, (a, b) in enumerate(runs):
             suffix = _suffix(i) if len(runs) > 1 else ""
-            passages.append(
-                Passage(f"{source.id}:p{number:02d}{suffix}", source.id, a, b, text[a:b])
-            )
-    return tuple(passages)
+            out.append((f"{source.id}:p{number:02d}{suffix}", a, b))
+    return out
 
 
-def passage_at(passages: Sequence[Passage], starts: Sequence[int], offset: int) -> int:
+def chunk(source: Source, max_chars: int = MAX_CHARS) -> tuple[Passage, ...]:
+    """The passages of ``source``, in order."""
+    return tuple(
+        Passage(pid, source.id, a, b, source.text[a:b]) for pid, a, b in spans(source, max_chars)
+    )
+
+
+def passage_at(starts: Sequence[int], offset: int) -> int:
     """Index of the passage containing ``offset`` (or the last one starting before it)."""
     return max(bisect_right(starts, offset) - 1, 0)

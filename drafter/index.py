@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import ahocorasick
 
-from drafter.chunk import chunk, passage_at
-from drafter.models import Passage, Source
+from drafter.chunk import passage_at, spans
+from drafter.models import Source
 from drafter.normalize import ALL_RULES, TEXT_RULES, Normalized, normalize
 
 MAX_HITS = 200  # per needle and source; more than that says nothing about where a quote is
@@ -25,10 +26,10 @@ MAX_HITS = 200  # per needle and source; more than that says nothing about where
 
 @dataclass(frozen=True)
 class Indexed:
+    """A source in normal form, with its passages' offsets."""
+
     source: Source
     norm: Normalized
-    passages: tuple[Passage, ...]
-    passage_starts: tuple[int, ...]
 
     @property
     def markup(self) -> bool:
@@ -36,34 +37,59 @@ class Indexed:
 
     @property
     def norm_rules(self) -> frozenset[str]:
-        return ALL_RULES if self.markup else TEXT_RULES
+        return rules_for(self.source)
+
+    @cached_property
+    def passages(self) -> tuple[tuple[str, int, int], ...]:
+        """(id, start, end) of each passage, computed when first asked for."""
+        return tuple(spans(self.source))
+
+    @cached_property
+    def passage_starts(self) -> tuple[int, ...]:
+        return tuple(p[1] for p in self.passages)
 
     def passage_index(self, original_offset: int) -> int:
-        return passage_at(self.passages, self.passage_starts, original_offset)
+        return passage_at(self.passage_starts, original_offset)
 
     def passage_id(self, original_offset: int) -> str:
         if not self.passages:
             return f"{self.source.id}:p00"
-        return self.passages[self.passage_index(original_offset)].id
+        return self.passages[self.passage_index(original_offset)][0]
+
+
+def rules_for(source: Source) -> frozenset[str]:
+    """Markup is only normalised away where the source is Markdown or HTML."""
+    return ALL_RULES if source.format != "text" else TEXT_RULES
 
 
 @dataclass(frozen=True)
 class Library:
-    sources: tuple[Indexed, ...]
+    """The sources of a check. Normal forms are made when needed and kept only for the
+    sources a verdict looks into: the scan normalises each source, searches it and lets it
+    go, so a check holds one normalised source at a time instead of the whole library."""
 
-    def by_id(self, source_id: str) -> Indexed | None:
-        return next((s for s in self.sources if s.source.id == source_id), None)
+    sources: tuple[Source, ...]
+    _kept: dict[int, Indexed] = field(default_factory=dict, compare=False, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def __getitem__(self, i: int) -> Indexed:
+        if i not in self._kept:
+            self._kept[i] = index_source(self.sources[i])
+        return self._kept[i]
+
+    @property
+    def size(self) -> int:
+        return sum(len(s.text) for s in self.sources)
 
 
 def index_source(source: Source) -> Indexed:
-    rules = ALL_RULES if source.format != "text" else TEXT_RULES
-    passages = chunk(source)
-    starts = tuple(p.start for p in passages)
-    return Indexed(source, normalize(source.text, rules), passages, starts)
+    return Indexed(source, normalize(source.text, rules_for(source)))
 
 
 def build(sources: Iterable[Source]) -> Library:
-    return Library(tuple(index_source(s) for s in sources))
+    return Library(tuple(sources))
 
 
 # Hits: needle -> source index -> normalised start offsets.
@@ -79,9 +105,11 @@ def scan(library: Library, needles: Sequence[str]) -> Hits:
     for needle in hits:
         automaton.add_word(needle, needle)
     automaton.make_automaton()
-    for si, ix in enumerate(library.sources):
+    for si, source in enumerate(library.sources):
+        kept = library._kept.get(si)
+        text = kept.norm.text if kept else normalize(source.text, rules_for(source)).text
         found: defaultdict[str, list[int]] = defaultdict(list)
-        for end, needle in automaton.iter(ix.norm.text):
+        for end, needle in automaton.iter(text):
             spots = found[needle]
             if len(spots) < MAX_HITS:
                 spots.append(end - len(needle) + 1)

@@ -54,15 +54,16 @@ def _table(rules: frozenset[str]) -> dict[int, str]:
     return table
 
 
-@cache
-def _events(rules: frozenset[str]) -> re.Pattern[str]:
+def _event_parts(rules: frozenset[str], scanning: bool = False) -> list[str]:
+    """Patterns of the length-changing spots. ``scanning``: the dash pattern starts at the
+    dash (see ``_scanners``); otherwise it takes the spaces before it too."""
     parts = []
     if DASHES in rules and WHITESPACE in rules:
-        parts.append(r" *-[ -]*")
+        parts.append(r"-[ -]*" if scanning else r" *-[ -]*")
     elif DASHES in rules:
         parts.append(r"--+")
     if WHITESPACE in rules:
-        parts.append(r" {2,}")
+        parts.append(r"  +")  # two literal spaces: the engine can skip ahead to them
     if MARKUP in rules:
         parts += [
             r"\*+",
@@ -74,7 +75,45 @@ def _events(rules: frozenset[str]) -> re.Pattern[str]:
         ]
     if ELLIPSIS in rules or UNICODE in rules:
         parts.append(r"[^\x00-\x7f]")
-    return re.compile("|".join(parts) or r"(?!)")
+    return parts
+
+
+@cache
+def _events(rules: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("|".join(_event_parts(rules)) or r"(?!)")
+
+
+@cache
+def _scanners(rules: frozenset[str]) -> tuple[re.Pattern[str], ...]:
+    """The same events as ``_events``, one pattern per first character.
+
+    A pattern that can start at any space makes the regex engine stop at every space
+    (a sixth of news text); patterns with a literal first character let it skip ahead in C,
+    five times faster on a large source. Spaces before a dash are picked up afterwards.
+    """
+    return tuple(re.compile(p) for p in _event_parts(rules, scanning=True))
+
+
+def _event_spans(text: str, rules: frozenset[str]) -> list[tuple[int, int]]:
+    spans = []
+    spaced_dashes = DASHES in rules and WHITESPACE in rules
+    for pattern in _scanners(rules):
+        for m in pattern.finditer(text):
+            a, b = m.span()
+            if spaced_dashes and text[a] == "-":
+                while a > 0 and text[a - 1] == " ":
+                    a -= 1
+                if b - a == 1:
+                    continue  # a plain hyphen, as in "start-up": nothing to change
+            spans.append((a, b))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp": " "}
@@ -105,6 +144,22 @@ def _char(c: str, rules: frozenset[str]) -> str:
     if c.isspace():
         return c  # spaces belong to the whitespace rule, not to NFKC
     return unicodedata.normalize("NFKC", c)
+
+
+@cache
+def _pairs(rules: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    return tuple((chr(code), new) for code, new in _table(rules).items())
+
+
+def _translate(text: str, rules: frozenset[str]) -> str:
+    if len(text) < 4096:
+        return text.translate(_table(rules))
+    # On long texts str.translate with a dict costs a Python lookup per character (0.3 s a
+    # MB); one str.replace per character that occurs is a C scan each, ten times faster.
+    for old, new in _pairs(rules):
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def _replacement(token: str, rules: frozenset[str]) -> str:
@@ -147,20 +202,19 @@ class Normalized:
 def normalize(text: str, rules: Iterable[str] = TEXT_RULES) -> Normalized:
     """Apply ``rules`` (names from ``RULES``) to ``text``."""
     ruleset = frozenset(rules)
-    table = _table(ruleset)
-    translated = text.translate(table) if table else text
+    translated = _translate(text, ruleset)
     pieces: list[str] = []
     starts = array("q")
     deltas = array("q")
     pos = 0  # in translated (== original offsets: the table is equal-length)
     out = 0  # length of output so far
     delta = 0
-    for m in _events(ruleset).finditer(translated):
-        token = m.group()
-        new = _replacement(token, ruleset)
+    events = _events(ruleset)
+    for a, b in _event_spans(translated, ruleset):
+        token = translated[a:b]
+        new = events.sub(lambda m: _replacement(m.group(), ruleset), token)
         if new == token:
             continue
-        a, b = m.span()
         pieces.append(translated[pos:a])
         out += a - pos
         # Inside the replacement, char i maps to original a + min(i, len(token) - 1).

@@ -85,7 +85,7 @@ def _locations(library: Library, hits: Hits, needle: str) -> list[tuple[Indexed,
     """Original-text spans of every hit of ``needle``."""
     out = []
     for si, starts in sorted(hits.get(needle, {}).items()):
-        ix = library.sources[si]
+        ix = library[si]
         for s in starts:
             a, b = ix.norm.span_to_original(s, s + len(needle))
             out.append((ix, a, b))
@@ -114,12 +114,11 @@ def _verdict(
     return status, matches, tuple(rules)
 
 
-def _title(quote: Quote, library: Library) -> Match | None:
+def _title(quote: Quote, titles: Sequence[tuple[str, str]]) -> Match | None:
     text = normal_form(quote.text)
-    for ix in library.sources:
-        title = normal_form(ix.source.title)
-        if title and (text == title or (quote.title_intro and text.casefold() == title.casefold())):
-            return Match(ix.source.id, 0, 0, "title")
+    for source_id, title in titles:
+        if text == title or (quote.title_intro and text.casefold() == title.casefold()):
+            return Match(source_id, 0, 0, "title")
     return None
 
 
@@ -184,7 +183,7 @@ def _match_segments(plan: _Plan, library: Library, hits: Hits) -> QuoteCheck | N
     found: list[tuple[Indexed, list[tuple[int, int]]]] = []
     for variant in plan.segments[anchor]:
         for si, starts in sorted(hits.get(variant, {}).items()):
-            ix = library.sources[si]
+            ix = library[si]
             for at in starts:
                 spans = _segments_at(plan, ix, anchor, at, variant)
                 if spans is not None:
@@ -277,7 +276,7 @@ def _sentences(ix: Indexed, a: int, b: int) -> tuple[int, int]:
     """Widen a near-miss span to whole sentences of its passage: what an editor compares."""
     text = ix.source.text
     passage = ix.passages[ix.passage_index(a)] if ix.passages else None
-    lo, hi = (passage.start, passage.end) if passage else (0, len(text))
+    lo, hi = (passage[1], passage[2]) if passage else (0, len(text))
     reach = max(b - a, 40)
     starts = [m.end() for m in _SENTENCE_START.finditer(text, max(lo, a - reach), a)]
     new_a = starts[-1] if starts else (lo if a - lo <= reach else a)
@@ -312,12 +311,12 @@ def _nearest(
         groups = [
             (v, si, lo - length, hi + length) for v, si, lo, hi in _clusters(spots, length, weight)
         ]
-    if not groups and sum(len(ix.norm.text) for ix in library.sources) <= SMALL_LIBRARY:
+    if not groups and library.size <= SMALL_LIBRARY:
         # Nothing shares even a rare word; in a small library, align against each source.
-        groups = [(0, si, 0, len(ix.norm.text)) for si, ix in enumerate(library.sources)]
+        groups = [(0.0, si, 0, len(library[si].norm.text)) for si in range(len(library))]
     best = None
     for _, si, lo, hi in groups[:CANDIDATES]:
-        got = _align(plan, library.sources[si], lo, hi)
+        got = _align(plan, library[si], lo, hi)
         if got is not None and (best is None or got[0] > best[0]):
             best = got
     return best
@@ -340,9 +339,11 @@ def word_diff(source: str, draft: str) -> str:
 # --- the stage ----------------------------------------------------------------------------
 
 
-def _found(plan: _Plan, library: Library, hits: Hits) -> QuoteCheck | None:
+def _found(
+    plan: _Plan, library: Library, hits: Hits, titles: Sequence[tuple[str, str]]
+) -> QuoteCheck | None:
     quote = plan.quote
-    title = _title(quote, library)
+    title = _title(quote, titles)
     if title is not None:
         return QuoteCheck(quote, Status.TITLE, (title,), note=f"the title of {title.source}")
     whole = _locations(library, hits, plan.full)
@@ -363,26 +364,17 @@ def _found(plan: _Plan, library: Library, hits: Hits) -> QuoteCheck | None:
 def verify(quotes: Sequence[Quote], library: Library) -> tuple[QuoteCheck, ...]:
     """One verdict per quote, in the order given."""
     plans = [_plan(q) for q in quotes]
-    hits = scan(library, sorted(set().union(*(p.needles for p in plans)))) if plans else {}
-    checks: list[QuoteCheck | None] = [_found(p, library, hits) for p in plans]
-    misses = [
-        i
-        for i, c in enumerate(checks)
-        if c is None
-        and not plans[i].quote.single
-        and len(plans[i].bare.split()) >= MIN_CHECKED_WORDS
-    ]
-    weak = {
-        i: _weak_needles(plans[i])
-        for i in misses
-        if not any(a in hits for a, _ in plans[i].anchors if hits.get(a))
-    }
-    if weak:
-        hits = {**hits, **scan(library, sorted(set().union(*weak.values())))}
+    checked = [not p.quote.single and len(p.bare.split()) >= MIN_CHECKED_WORDS for p in plans]
+    # Rare words go into the same single scan, for every quote that could become a near
+    # miss: a second pass over a large library would cost more than the extra hits do.
+    weak = [_weak_needles(p) if c else [] for p, c in zip(plans, checked, strict=True)]
+    needles = set().union(*(p.needles for p in plans), *weak)
+    hits = scan(library, sorted(needles)) if plans else {}
+    titles = [(src.id, normal_form(src.title)) for src in library.sources]
+    titles = [(sid, title) for sid, title in titles if title]
     out = []
-    for i, (plan, check) in enumerate(zip(plans, checks, strict=True)):
-        if check is None:
-            check = _miss(plan, library, hits, weak.get(i, []), i in misses)
+    for plan, is_checked, rare in zip(plans, checked, weak, strict=True):
+        check = _found(plan, library, hits, titles) or _miss(plan, library, hits, rare, is_checked)
         out.append(check)
     return tuple(out)
 
