@@ -27,6 +27,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from itertools import pairwise
+from typing import Literal
 
 import markupsafe
 from markdown_it import MarkdownIt
@@ -235,7 +237,7 @@ def _html_token(content: str, block: bool = False) -> Token:
     return tok
 
 
-def _block_token(kind: str, nesting: int) -> Token:
+def _block_token(kind: str, nesting: Literal[-1, 0, 1]) -> Token:
     tok = Token(kind, "blockquote", nesting)
     tok.block = True  # the renderer ends block tags with a newline
     return tok
@@ -293,7 +295,7 @@ def _mark_inline(
                 b for s in spans for b in (s.start, s.end) if offset < b < offset + length
             }
         bounds = sorted(cuts)
-        for a, b in zip(bounds, bounds[1:], strict=False):
+        for a, b in pairwise(bounds):
             piece = tok
             if len(bounds) > 2:
                 piece = Token(tok.type, tok.tag, tok.nesting)
@@ -547,8 +549,8 @@ def _markdown(post: Post, checks: Sequence[QuoteCheck]) -> str:
     warn: dict[int, list[QuoteCheck]] = {}
     for s in spans:
         if s.first and not s.check.passed():
-            line = paras[s.para][1].line - post.first_line
-            top = next((m[0] for m in tops if m[0] <= line < m[1]), line)
+            at = paras[s.para][1].line - post.first_line
+            top = next((m[0] for m in tops if m[0] <= at < m[1]), at)
             warn.setdefault(top, []).append(s.check)
     out: list[str] = []
     for i, line in enumerate(post.body.split("\n")):
@@ -561,7 +563,7 @@ def _markdown(post: Post, checks: Sequence[QuoteCheck]) -> str:
             ]
         if i in post.dropped:
             continue
-        if not line.strip() and out and not out[-1].strip():
+        if i - 1 in post.dropped and not line.strip() and out and not out[-1].strip():
             continue  # a dropped comment block leaves one blank line, not two
         out.append(line)
     return "\n".join(out).strip("\n") + "\n"
