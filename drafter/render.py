@@ -510,6 +510,16 @@ def _short(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _difference(want: str, got: str) -> tuple[str, str]:
+    """Both texts shortened to where they first differ, so the message shows the change."""
+    i = next((k for k, (a, b) in enumerate(zip(want, got, strict=False)) if a != b), None)
+    if i is None:
+        i = min(len(want), len(got))
+    start = want.rfind(" ", 0, max(i - 25, 0)) + 1
+    lead = "…" if start else ""
+    return lead + _short(want[start:], 70), lead + _short(got[start:], 70)
+
+
 def recheck(
     fmt: str, output_quotes: Sequence[tuple[str, str, bool]], checks: Sequence[QuoteCheck]
 ) -> None:
@@ -518,10 +528,11 @@ def recheck(
     for n, (want, got) in enumerate(zip(expected, output_quotes, strict=False)):
         if want != got:
             q = checks[n].quote
+            checked, shown = _difference(want[0], got[0])
             raise RenderMismatchError(
-                f"render stopped: quote {q.id} (line {q.line}) was checked as “{_short(want[0])}” "
-                f"but the {fmt} output reads “{_short(got[0])}”; a template or drafter changed "
-                "it (nothing was written)"
+                f"render stopped: quote {q.id} (line {q.line}) was checked as “{checked}” but "
+                f"the {fmt} output reads “{shown}”; a template or drafter changed it (nothing "
+                "was written)"
             )
     if len(expected) != len(output_quotes):
         if len(output_quotes) > len(expected):
