@@ -24,14 +24,20 @@ def copy_html(html: str, env: Mapping[str, str] | None = None) -> str:
     env = os.environ if env is None else env
     tried = []
     for name, argv, display in _TOOLS:
-        if shutil.which(name) is None:
+        exe = shutil.which(name, path=env.get("PATH"))
+        if exe is None:
             continue
         if not env.get(display):
             tried.append(f"{name} (no ${display})")
             continue
         try:
             subprocess.run(
-                list(argv), input=html.encode(), check=True, timeout=10, capture_output=True
+                [exe, *argv[1:]],
+                input=html.encode(),
+                env=dict(env),
+                check=True,
+                timeout=10,
+                capture_output=True,
             )
         except (OSError, subprocess.SubprocessError) as exc:
             tried.append(f"{name} ({exc.__class__.__name__})")

@@ -369,8 +369,6 @@ def body_html(
         ):
             before.setdefault(index - 1, []).append(_block_token("blockquote_open", 1))
             after.setdefault(index + 1, []).append(_block_token("blockquote_close", -1))
-        if not wanted:
-            continue
         inline = tokens[index]
         inline.children = _mark_inline(inline.children or [], wanted, marker, seen)
         ending = [s.check for s in wanted if s.last]
@@ -378,6 +376,11 @@ def body_html(
         if extra:
             # After the paragraph_close (or heading_close), inside any blockquote of its own.
             after.setdefault(index + 1, []).insert(0, _html_token(extra + "\n", block=True))
+    # Inline runs outside paragraphs and headings hold no quotes but may hold links: filter them.
+    placed = {index for index, _ in paras}
+    for i, tok in enumerate(tokens):
+        if tok.type == "inline" and i not in placed:
+            tok.children = _mark_inline(tok.children or [], [], marker, seen)
     out_tokens: list[Token] = []
     for i, tok in enumerate(tokens):
         out_tokens += before.get(i, [])
