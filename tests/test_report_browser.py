@@ -297,3 +297,25 @@ def test_nothing_hostile_runs_in_the_browser(
         assert page.locator(".q.pass").count() == 1 and page.locator(".q.fail").count() == 1
     w.assert_clean(path)
     w.close()
+
+
+# --- the preview page --------------------------------------------------------------------
+
+
+def test_preview_page_of_the_passing_example(
+    browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DRAFTER_TEMPLATES", raising=False)
+    draft = ROOT / "tests" / "golden" / "render" / "draft.md"
+    result = check_draft(draft, [])
+    path = tmp_path / "post.html"
+    path.write_text(render.render(draft.read_text("utf-8"), result).html, encoding="utf-8")
+    OUT.mkdir(exist_ok=True)
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        w = Watch(browser, viewport)
+        page = w.open(path)
+        assert page.locator("blockquote").count() == 14  # the long quotes are set off
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        page.screenshot(path=str(OUT / f"post-{name}.png"))
+        w.assert_clean(path)
+        w.close()
