@@ -365,6 +365,7 @@ def body_html(
             set_off
             and len(here) == 1
             and tokens[index - 1].type == "paragraph_open"
+            and tokens[index - 1].level == 0  # a top-level paragraph, not a list item's
             and _sets_off(para, here[0], sources)
         ):
             before.setdefault(index - 1, []).append(_block_token("blockquote_open", 1))

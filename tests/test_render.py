@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from drafter import render
+from drafter import render, report_html
 from drafter.check import check_draft
 from drafter.clipboard import copy_html
 
@@ -191,3 +192,71 @@ def test_copy_uses_xclip_as_rich_text(tmp_path: Path, monkeypatch: pytest.Monkey
     assert "-t text/html" in Path(f"{got}.args").read_text()
     monkeypatch.setenv("PATH", str(tmp_path) + os.pathsep + os.environ.get("PATH", ""))
     assert "no $DISPLAY" in copy_html("<p>hi</p>", env={})
+
+
+EDGE_SOURCE = """---
+title: Harbour plan approved
+publication: The Example Gazette
+---
+The council approved the harbour plan on Monday after a long debate.
+Critics said the cost was too high, and the mayor disagreed strongly with them.
+The mayor said the plan would bring jobs to the town for decades to come.
+"""
+EDGE_DRAFT = """---
+title: Edge cases
+---
+The Example Gazette reports that “the council *approved* the [harbour plan](https://example.org) on Monday” and more.
+
+> The mayor said the plan would bring jobs to the town for decades to come.
+
+“Critics said the cost was too high,
+and the mayor disagreed strongly with them.
+
+“The mayor said the plan would bring jobs to the town for decades to come.”
+
+- “The council approved the harbour plan on Monday after a long debate.”
+- a `“code quote”` item
+
+He said “the plan is a total disaster for everyone here” and left.
+Then “Critics said the cost was too high” again.
+"""
+
+
+class _Nesting(HTMLParser):
+    """Fails on any end tag that does not close the innermost open element."""
+
+    VOID = frozenset({"br", "img", "hr", "meta", "link"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1] == tag, (tag, self.stack)
+        self.stack.pop()
+
+
+def test_marks_stay_well_nested_across_emphasis_links_lists_and_paragraphs(write) -> None:  # type: ignore[no-untyped-def]
+    src = write("gazette.md", EDGE_SOURCE)
+    draft = write("draft.md", EDGE_DRAFT)
+    result = check_draft(draft, [src])
+    statuses = [c.status.value for c in result.checks]
+    assert statuses == ["altered", "exact", "normalized", "exact", "not_found", "exact"]
+    out = render.render(EDGE_DRAFT, result, force=True)  # the read-back accepts every output
+    for html in (out.fragment, out.html):
+        checker = _Nesting()
+        checker.feed(html)
+        checker.close()
+        assert checker.stack == []
+    # The altered quote spans <em> and <a>: marked in pieces, each inside the inline element.
+    assert "<em><mark" in out.fragment and '<a href="https://example.org"><mark' in out.fragment
+    assert out.fragment.count("[unverified quote: altered]") == 1
+    assert "<li>“The council approved" in out.fragment  # list items are not set off
+    assert out.md.count("UNVERIFIED QUOTE") == 2
+    page = report_html.to_html(result, EDGE_DRAFT)
+    assert [f'id="q-q{n}"' in page for n in range(1, 7)] == [True] * 6
+    assert "Quotes not shown in place" not in page
