@@ -205,7 +205,8 @@ The mayor said the plan would bring jobs to the town for decades to come.
 EDGE_DRAFT = """---
 title: Edge cases
 ---
-The Example Gazette reports that “the council *approved* the [harbour plan](https://example.org) on Monday” and more.
+The Example Gazette reports that “the council *approved* the
+[harbour plan](https://example.org) on Monday” and more.
 
 > The mayor said the plan would bring jobs to the town for decades to come.
 
@@ -240,7 +241,7 @@ class _Nesting(HTMLParser):
         self.stack.pop()
 
 
-def test_marks_stay_well_nested_across_emphasis_links_lists_and_paragraphs(write) -> None:  # type: ignore[no-untyped-def]
+def test_marks_stay_nested_across_emphasis_links_lists_and_paragraphs(write) -> None:  # type: ignore[no-untyped-def]
     src = write("gazette.md", EDGE_SOURCE)
     draft = write("draft.md", EDGE_DRAFT)
     result = check_draft(draft, [src])
