@@ -30,12 +30,13 @@ from html.parser import HTMLParser
 from itertools import pairwise
 from typing import Literal
 
+import jinja2
 import markupsafe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from drafter import frontmatter, resources
-from drafter.errors import EXIT_CHECK_FAILED, DrafterError
+from drafter.errors import EXIT_CHECK_FAILED, DrafterError, InputError
 from drafter.extract import Paragraph, extract, extract_paragraphs, flatten
 from drafter.models import CheckResult, QuoteCheck, Source
 
@@ -115,13 +116,27 @@ def split_post(draft_text: str) -> Post:
 
 
 def title_of(post: Post, fallback: str = "") -> str:
+    """The front matter's title, else the first ``# heading``, else ``fallback``."""
     title = post.meta.get("title")
     if isinstance(title, str) and title.strip():
         return title.strip()
-    for tok_index, tok in enumerate(tokens := _MD.parse(post.body)):
+    tokens = _MD.parse(post.body)
+    for i, tok in enumerate(tokens):
         if tok.type == "heading_open" and tok.tag == "h1":
-            return tokens[tok_index + 1].content
+            return tokens[i + 1].content
     return fallback
+
+
+def fill(name: str, **context: object) -> str:
+    """Render the HTML template ``name`` (autoescaped, strict); its errors name the file."""
+    env = resources.environment("templates", autoescape=True)
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or name
+        raise InputError(where, f"template error at line {exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise InputError(name, f"template error: {exc}") from None
 
 
 # --- where each checked quote sits in the rendered paragraphs ------------------------------
@@ -627,7 +642,6 @@ def render(
     md = _markdown(post, checks)
     recheck("md", [(q.text, q.kind.value, q.single) for q in extract(md, result.sources)], checks)
 
-    env = resources.environment("templates", autoescape=True)
     outputs: dict[str, str] = {}
     for fmt, template, styles in (
         ("html", "post.html.j2", EMAIL_STYLES),
@@ -642,7 +656,8 @@ def render(
                 "was written"
             )
         starts_with_title = body.lstrip().startswith("<h1")
-        text = env.get_template(template).render(
+        text = fill(
+            template,
             title=title,
             body=markupsafe.Markup(body),
             meta=post.meta,

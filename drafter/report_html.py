@@ -23,7 +23,7 @@ import markupsafe
 
 from drafter import resources
 from drafter.models import CheckResult, QuoteCheck, Source, Status
-from drafter.render import Marker, Post, body_html, safe_url, split_post, title_of
+from drafter.render import Marker, Post, body_html, fill, safe_url, split_post, title_of
 from drafter.report import summary, where
 
 # Status → colour group. The groups' colours live in templates/report.css.
@@ -198,10 +198,9 @@ def _csp_hash(text: str) -> str:
 
 def to_html(result: CheckResult, draft_markdown: str) -> str:
     """The report page for ``result``; ``draft_markdown`` is the checked draft's full text."""
-    env = resources.environment("templates", autoescape=True)
-    detail = env.get_template("report_quote.html.j2")
     details = {
-        c.quote.id: detail.render(
+        c.quote.id: fill(
+            "report_quote.html.j2",
             check=c,
             where=where(c),
             diff=diff_parts(c.diff) if c.diff else [],
@@ -229,7 +228,8 @@ def to_html(result: CheckResult, draft_markdown: str) -> str:
         f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(js)}; "
         "img-src data:; base-uri 'none'; form-action 'none'"
     )
-    return env.get_template("report.html.j2").render(
+    return fill(
+        "report.html.j2",
         title=title_of(post, result.draft),
         draft=result.draft,
         result=result,

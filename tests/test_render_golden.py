@@ -81,3 +81,21 @@ def test_a_template_that_changes_a_quote_stops_the_render(
     assert message.count("\n") == 0  # one line, no traceback
     assert "render stopped: quote q6 (line 22)" in message
     assert "Nvidia has hired three" in message and "nothing was written" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("{{ body }}{{ nope }}", "'nope' is undefined"), ("{% if %}", "template error at line 1")],
+)
+def test_a_broken_template_is_a_one_line_error(
+    text: str, problem: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "fragment.html.j2").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("DRAFTER_TEMPLATES", str(folder))
+    out = tmp_path / "post.html"
+    result = run("render", DRAFT, "--format", "fragment", "--out", out)
+    assert result.exit_code == 2 and not out.exists()
+    assert result.stderr.count("\n") == 1 and "fragment.html.j2" in result.stderr
+    assert problem in result.stderr
