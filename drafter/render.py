@@ -221,8 +221,11 @@ def locate(
 class Marker:
     """How quotes are marked in HTML. The default marks only failing quotes (forced renders)."""
 
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
+
     def wanted(self, check: QuoteCheck) -> bool:
-        return not check.passed()
+        return not check.passed(self.strict)
 
     def open(self, check: QuoteCheck, first: bool) -> str:
         status = markupsafe.escape(check.status.value)
@@ -569,7 +572,7 @@ def recheck(
 # --- the three outputs -------------------------------------------------------------------
 
 
-def _markdown(post: Post, checks: Sequence[QuoteCheck]) -> str:
+def _markdown(post: Post, checks: Sequence[QuoteCheck], strict: bool) -> str:
     """The body without front matter or comment blocks; a warning line before failing quotes."""
     tokens = _MD.parse(post.body)
     paras = _block_paragraphs(tokens, post.first_line)
@@ -578,7 +581,7 @@ def _markdown(post: Post, checks: Sequence[QuoteCheck]) -> str:
     tops = [t.map for t in tokens if t.level == 0 and t.nesting in (0, 1) and t.map is not None]
     warn: dict[int, list[QuoteCheck]] = {}
     for s in spans:
-        if s.first and not s.check.passed():
+        if s.first and not s.check.passed(strict):
             at = paras[s.para][1].line - post.first_line
             top = next((m[0] for m in tops if m[0] <= at < m[1]), at)
             warn.setdefault(top, []).append(s.check)
@@ -639,7 +642,7 @@ def render(
     post = split_post(draft_text)
     title = title_of(post, fallback_title)
 
-    md = _markdown(post, checks)
+    md = _markdown(post, checks, result.strict)
     recheck("md", [(q.text, q.kind.value, q.single) for q in extract(md, result.sources)], checks)
 
     outputs: dict[str, str] = {}
@@ -647,7 +650,9 @@ def render(
         ("html", "post.html.j2", EMAIL_STYLES),
         ("fragment", "fragment.html.j2", None),
     ):
-        body, missing = body_html(post, checks, styles=styles, sources=result.sources)
+        body, missing = body_html(
+            post, checks, Marker(result.strict), styles=styles, sources=result.sources
+        )
         if missing:
             q = missing[0].quote
             raise RenderMismatchError(

@@ -50,7 +50,7 @@ class _ReportMarker(Marker):
     """Every quote becomes a focusable span; failing ones get their evidence below them."""
 
     def __init__(self, strict: bool, details: dict[str, str]) -> None:
-        self.strict = strict
+        super().__init__(strict)
         self.details = details
 
     def wanted(self, check: QuoteCheck) -> bool:

@@ -261,3 +261,13 @@ def test_marks_stay_nested_across_emphasis_links_lists_and_paragraphs(write) -> 
     page = report_html.to_html(result, EDGE_DRAFT)
     assert [f'id="q-q{n}"' in page for n in range(1, 7)] == [True] * 6
     assert "Quotes not shown in place" not in page
+
+
+def test_strict_render_fails_and_marks_unchecked_scare_quotes(tmp_path: Path) -> None:
+    out = tmp_path / "post.html"
+    assert run("render", PASSING, "--strict", "--out", out).exit_code == 1
+    assert not out.exists()
+    result = run("render", PASSING, "--strict", "--force", "--format", "fragment", "--out", out)
+    assert result.exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert html.count('<mark class="quote-failed" data-status="unchecked"') == 6
