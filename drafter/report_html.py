@@ -22,6 +22,7 @@ from itertools import pairwise
 import markupsafe
 
 from drafter import resources
+from drafter.extract import paragraphs
 from drafter.models import CheckResult, QuoteCheck, Source, Status
 from drafter.render import Marker, Post, body_html, fill, safe_url, split_post, title_of
 from drafter.report import summary, where
@@ -167,8 +168,6 @@ def _words(text: str) -> int:
 
 def stats(result: CheckResult, post: Post) -> dict[str, object]:
     """Share of the post that is quoted and words quoted per source."""
-    from drafter.extract import paragraphs
-
     post_words = sum(_words(p.text) for p in paragraphs(post.body))
     quoted = [c for c in result.checks if not c.quote.single and c.status is not Status.TITLE]
     quoted_words = sum(_words(c.quote.text) for c in quoted)
