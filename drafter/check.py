@@ -28,6 +28,12 @@ def read_draft(path: Path) -> tuple[frontmatter.Document, list[str]]:
     return doc, [warning] if warning else []
 
 
+def read_draft_text(path: Path) -> str:
+    """The draft's whole text (front matter included), as the checker read it."""
+    text, _ = ingest.read_text(path)
+    return text
+
+
 def pinned_warnings(draft: Path, meta: dict[str, object], sources: Sequence[Source]) -> list[str]:
     """Warn when a source file no longer has the sha256 the draft was checked against."""
     entries = meta.get("sources")

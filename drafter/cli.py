@@ -55,7 +55,7 @@ def _emit(text: str, output: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "md"]),
+    type=click.Choice(["text", "json", "md", "html"]),
     default="text",
     show_default=True,
     help="Report format.",
@@ -77,6 +77,11 @@ def check(
         text = report.to_json(result)
     elif fmt == "md":
         text = report.to_markdown(result)
+    elif fmt == "html":
+        from drafter import report_html
+        from drafter.check import read_draft_text
+
+        text = report_html.to_html(result, read_draft_text(draft))
     else:
         text = report.to_text(result, color=output is None and sys.stdout.isatty())
     _emit(text, output)
@@ -84,6 +89,71 @@ def check(
         click.echo(report.summary_line(result), err=True)
     if not result.ok:
         sys.exit(EXIT_CHECK_FAILED)
+
+
+@main.command()
+@click.argument("draft", type=_PATH)
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    type=_PATH,
+    metavar="FILE",
+    help="A source article (.txt or .md); repeat for several.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "fragment"]),
+    default="html",
+    show_default=True,
+    help="md: the post's Markdown; html: a standalone preview page (email-ready); "
+    "fragment: clean HTML to paste into a newsletter editor.",
+)
+@click.option("--out", "-o", type=_PATH, help="Write to FILE instead of stdout.")
+@click.option("--force", is_flag=True, help="Render even with failing quotes (they are marked).")
+@click.option("--copy", is_flag=True, help="Also put the fragment on the clipboard as rich text.")
+@click.option("--strict", is_flag=True, help="Fail unchecked scare quotes and short terms too.")
+def render(
+    draft: Path,
+    sources: tuple[Path, ...],
+    fmt: str,
+    out: Path | None,
+    force: bool,
+    copy: bool,
+    strict: bool,
+) -> None:
+    """Render DRAFT for publication, only when every quote passes the check.
+
+    Exit 1 with the check's report (and no output) while a quote fails, unless --force.
+    """
+    from drafter import report
+    from drafter.check import check_draft, read_draft_text
+    from drafter.render import render as render_post
+
+    result = check_draft(draft, sources, strict=strict)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not result.ok and not force:
+        click.echo(report.to_text(result, color=sys.stderr.isatty()), err=True, nl=False)
+        click.echo(
+            f"drafter: not rendered: {len(result.failed)} quote(s) fail the check; fix them or "
+            "pass --force to render with them marked",
+            err=True,
+        )
+        sys.exit(EXIT_CHECK_FAILED)
+    rendered = render_post(read_draft_text(draft), result, force=force, fallback_title=draft.stem)
+    if not result.ok:
+        click.echo(
+            f"warning: forced: {len(result.failed)} failing quote(s) are marked in the output; "
+            "do not publish it as it is",
+            err=True,
+        )
+    _emit(rendered.get(fmt), out)
+    if copy:
+        from drafter.clipboard import copy_html
+
+        click.echo(copy_html(rendered.fragment), err=True)
 
 
 @main.command()

@@ -19,7 +19,7 @@ Rules (DESIGN.md § Quote extraction), and the one refinement made here:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -90,10 +90,11 @@ def paragraphs(markdown: str, first_line: int = 1) -> Iterator[Paragraph]:
         elif tok.type == "inline" and tok.map is not None:
             opener = tokens[i - 1].type if i else ""
             if opener in ("paragraph_open", "heading_open"):
-                yield _flatten(tok, first_line + tok.map[0], depth > 0)
+                yield flatten(tok, first_line + tok.map[0], depth > 0)
 
 
-def _flatten(inline: Token, line: int, in_blockquote: bool) -> Paragraph:
+def flatten(inline: Token, line: int, in_blockquote: bool) -> Paragraph:
+    """The reader's text of one inline token (``render`` walks the same tokens)."""
     para = Paragraph("", line, in_blockquote)
     parts: list[str] = []
     size = 0
@@ -279,6 +280,15 @@ def _named(para: Paragraph, names: list[_Names], upto: int) -> str | None:
 
 def extract(markdown: str, sources: Sequence[Source] = (), first_line: int = 1) -> list[Quote]:
     """Every quotation in ``markdown``, in order. ``first_line`` is the file line of its start."""
+    return extract_paragraphs(paragraphs(markdown, first_line), sources)
+
+
+def extract_paragraphs(paras: Iterable[Paragraph], sources: Sequence[Source] = ()) -> list[Quote]:
+    """Every quotation in a run of paragraphs, by the same rules as ``extract``.
+
+    ``render`` reads its HTML output back into paragraphs and calls this, so that the quotes a
+    reader of the output sees are found exactly as the checker found them in the draft.
+    """
     names = _names(sources)
     quotes: list[Quote] = []
     current: str | None = None
@@ -289,7 +299,7 @@ def extract(markdown: str, sources: Sequence[Source] = (), first_line: int = 1) 
         if text:
             quotes.append(Quote(f"q{len(quotes) + 1}", text, line, kind, attributed, **flags))
 
-    for para in paragraphs(markdown, first_line):
+    for para in paras:
         text = para.text
         if pending is not None:
             so_far, line, block, markup = pending

@@ -1,0 +1,273 @@
+"""`drafter render`: the gate, forced renders, safe links and raw HTML, the clipboard."""
+
+from __future__ import annotations
+
+import os
+import stat
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from drafter import render, report_html
+from drafter.check import check_draft
+from drafter.clipboard import copy_html
+
+from .conftest import EXAMPLE, ROOT, run
+
+PASSING = ROOT / "tests" / "golden" / "render" / "draft.md"
+SOURCE = """---
+title: Harbour plan approved
+publication: The Example Gazette
+---
+The council approved the harbour plan on Monday after a long debate.
+Critics said the cost -- "at least $40m" -- was too high.
+"""
+
+
+@pytest.fixture(autouse=True)
+def _packaged_templates(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DRAFTER_TEMPLATES", raising=False)
+
+
+def _render(write, body: str, force: bool = False) -> render.Rendered:  # type: ignore[no-untyped-def]
+    src = write("gazette.md", SOURCE)
+    draft = write("draft.md", body)
+    result = check_draft(draft, [src])
+    return render.render(draft.read_text(encoding="utf-8"), result, force=force)
+
+
+# --- the gate ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "fragment"])
+def test_failing_draft_exits_1_with_the_report_and_writes_nothing(fmt: str, tmp_path: Path) -> None:
+    out = tmp_path / "post.out"
+    result = run("render", EXAMPLE / "draft.md", "--format", fmt, "--out", out)
+    assert result.exit_code == 1
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # not even a temporary file
+    assert result.stdout == ""
+    assert "q6 line 20   ✗ altered" in result.stderr
+    assert "FAIL: 28 quotes, 15 passed, 7 failed" in result.stderr
+    assert "not rendered: 7 quote(s) fail" in result.stderr
+
+
+def test_forced_html_marks_every_failing_quote(tmp_path: Path) -> None:
+    for fmt in ("html", "fragment"):
+        out = tmp_path / f"post.{fmt}.html"
+        result = run("render", EXAMPLE / "draft.md", "--format", fmt, "--out", out, "--force")
+        assert result.exit_code == 0, result.output
+        assert "forced: 7 failing quote(s) are marked" in result.stderr
+        html = out.read_text(encoding="utf-8")
+        assert html.count('<mark class="quote-failed" data-status="altered"') == 1
+        assert html.count('<mark class="quote-failed" data-status="not_found"') == 6
+        assert html.count("[unverified quote: not found]") == 6
+        assert html.count("<mark") == 7  # passing quotes are not marked
+    page = (tmp_path / "post.html.html").read_text(encoding="utf-8")
+    assert "Not for publication: 7 quotes failed" in page
+
+
+def test_forced_markdown_puts_a_warning_before_each_failing_quote(tmp_path: Path) -> None:
+    out = tmp_path / "post.md"
+    result = run("render", EXAMPLE / "draft.md", "--format", "md", "-o", out, "--force")
+    assert result.exit_code == 0
+    md = out.read_text(encoding="utf-8")
+    assert md.count("**⚠ UNVERIFIED QUOTE (") == 7
+    assert "**⚠ UNVERIFIED QUOTE (altered), line 20: fix before publishing.**\n\n“Zhu Banghua" in md
+
+
+def test_passing_draft_renders_to_stdout() -> None:
+    result = run("render", PASSING, "--format", "fragment")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("<h1>AI: US AI Talent hunt includes China. RTZ #767</h1>")
+    assert "<blockquote>\n<p>“US chip giant Nvidia" in result.stdout
+
+
+def test_the_library_call_enforces_the_gate_too() -> None:
+    draft = EXAMPLE / "draft.md"
+    result = check_draft(draft, [])
+    with pytest.raises(render.UnverifiedQuotesError) as info:
+        render.render(draft.read_text(encoding="utf-8"), result)
+    assert info.value.exit_code == 1
+
+
+def test_bad_input_is_one_line_exit_2(tmp_path: Path) -> None:
+    result = run("render", tmp_path / "missing.md")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"drafter: error: {tmp_path / 'missing.md'}: no such file"
+    result = run("render", PASSING, "--out", tmp_path)
+    assert result.exit_code == 2 and "is a directory" in result.stderr
+
+
+def test_existing_output_is_replaced_atomically(tmp_path: Path) -> None:
+    out = tmp_path / "post.html"
+    out.write_text("old", encoding="utf-8")
+    assert run("render", PASSING, "--out", out).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+# --- what rendering may and may not do -----------------------------------------------------
+
+
+def test_no_typographer_and_quotes_unchanged(write) -> None:  # type: ignore[no-untyped-def]
+    out = _render(
+        write,
+        'The Gazette reports:\n\n"Critics said the cost -- "at least $40m" -- was too high."\n',
+    )
+    assert '"Critics said the cost -- "at least $40m" -- was too high."' in out.md
+    assert "&quot;Critics said the cost -- &quot;at least $40m&quot; -- was too high.&quot;" in (
+        out.fragment
+    )
+    assert "“" not in out.fragment and "—" not in out.fragment
+
+
+def test_links_keep_only_http_https_and_mailto(write) -> None:  # type: ignore[no-untyped-def]
+    out = _render(
+        write,
+        "See [the plan](https://example.org/plan), [mail](mailto:ed@example.org), "
+        "[plain](http://example.org), [evil](javascript:alert(1)), [data](data:text/html,x), "
+        "[rel](/local) and [vb](VBScript:msgbox).\n",
+    )
+    frag = out.fragment
+    assert '<a href="https://example.org/plan">the plan</a>' in frag
+    assert '<a href="mailto:ed@example.org">mail</a>' in frag
+    assert '<a href="http://example.org">plain</a>' in frag
+    assert frag.count("<a ") == 3
+    assert "href=\"javascript" not in frag.lower() and "href=\"data" not in frag
+    assert " rel and " in frag  # the link's text stays, its target goes
+
+
+def test_raw_html_in_a_draft_is_shown_as_text(write) -> None:  # type: ignore[no-untyped-def]
+    out = _render(
+        write,
+        "The Gazette reports that <img src=x onerror=alert(1)> the plan <b>passed</b>.\n\n"
+        "<!-- note to self: check the figure -->\n\n"
+        "“The council approved the harbour plan on Monday after a long debate.”\n",
+    )
+    for html in (out.fragment, out.html):
+        assert "<img" not in html and "<b>" not in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+        assert "note to self" not in html
+    assert "note to self" not in out.md
+
+
+def test_raw_html_cannot_smuggle_an_unchecked_quote_into_the_output(write) -> None:  # type: ignore[no-untyped-def]
+    # The checker reads an HTML block as HTML (no quotes in it); the renderer shows it as text.
+    # The read-back sees the quotation the checker never saw and stops the render.
+    with pytest.raises(render.RenderMismatchError, match=r"never saw: “The plan was a disaster\.”"):
+        _render(write, "<div>\n“The plan was a disaster.”\n</div>\n")
+
+
+def test_report_html_from_the_cli(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = run("check", EXAMPLE / "draft.md", "--format", "html", "--output", out)
+    assert result.exit_code == 1
+    html = out.read_text(encoding="utf-8")
+    assert all(f'id="q-q{n}"' in html for n in range(1, 29))
+    assert "<script>" in html and "http-equiv=\"Content-Security-Policy\"" in html
+
+
+# --- the clipboard ---------------------------------------------------------------------------
+
+
+def test_copy_says_clearly_when_it_cannot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no wl-copy, no xclip
+    result = run("render", PASSING, "--format", "md", "--copy")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# AI: US AI Talent hunt")
+    assert "could not copy to the clipboard: no clipboard tool found" in result.stderr
+
+
+def test_copy_uses_xclip_as_rich_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    got = tmp_path / "clipboard"
+    tool = tmp_path / "xclip"
+    tool.write_text(f'#!/bin/sh\necho "$@" > {got}.args\n/bin/cat > {got}\n', encoding="utf-8")
+    tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
+    env = {"PATH": str(tmp_path), "DISPLAY": ":0"}
+    assert copy_html("<p>hi</p>", env=env) == (
+        "copied the fragment to the clipboard as rich text (via xclip)"
+    )
+    assert got.read_text() == "<p>hi</p>"
+    assert "-t text/html" in Path(f"{got}.args").read_text()
+    monkeypatch.setenv("PATH", str(tmp_path) + os.pathsep + os.environ.get("PATH", ""))
+    assert "no $DISPLAY" in copy_html("<p>hi</p>", env={})
+
+
+EDGE_SOURCE = """---
+title: Harbour plan approved
+publication: The Example Gazette
+---
+The council approved the harbour plan on Monday after a long debate.
+Critics said the cost was too high, and the mayor disagreed strongly with them.
+The mayor said the plan would bring jobs to the town for decades to come.
+"""
+EDGE_DRAFT = """---
+title: Edge cases
+---
+The Example Gazette reports that “the council *approved* the
+[harbour plan](https://example.org) on Monday” and more.
+
+> The mayor said the plan would bring jobs to the town for decades to come.
+
+“Critics said the cost was too high,
+and the mayor disagreed strongly with them.
+
+“The mayor said the plan would bring jobs to the town for decades to come.”
+
+- “The council approved the harbour plan on Monday after a long debate.”
+- a `“code quote”` item
+
+He said “the plan is a total disaster for everyone here” and left.
+Then “Critics said the cost was too high” again.
+"""
+
+
+class _Nesting(HTMLParser):
+    """Fails on any end tag that does not close the innermost open element."""
+
+    VOID = frozenset({"br", "img", "hr", "meta", "link"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1] == tag, (tag, self.stack)
+        self.stack.pop()
+
+
+def test_marks_stay_nested_across_emphasis_links_lists_and_paragraphs(write) -> None:  # type: ignore[no-untyped-def]
+    src = write("gazette.md", EDGE_SOURCE)
+    draft = write("draft.md", EDGE_DRAFT)
+    result = check_draft(draft, [src])
+    statuses = [c.status.value for c in result.checks]
+    assert statuses == ["altered", "exact", "normalized", "exact", "not_found", "exact"]
+    out = render.render(EDGE_DRAFT, result, force=True)  # the read-back accepts every output
+    for html in (out.fragment, out.html):
+        checker = _Nesting()
+        checker.feed(html)
+        checker.close()
+        assert checker.stack == []
+    # The altered quote spans <em> and <a>: marked in pieces, each inside the inline element.
+    assert "<em><mark" in out.fragment and '<a href="https://example.org"><mark' in out.fragment
+    assert out.fragment.count("[unverified quote: altered]") == 1
+    assert "<li>“The council approved" in out.fragment  # list items are not set off
+    assert out.md.count("UNVERIFIED QUOTE") == 2
+    page = report_html.to_html(result, EDGE_DRAFT)
+    assert [f'id="q-q{n}"' in page for n in range(1, 7)] == [True] * 6
+    assert "Quotes not shown in place" not in page
+
+
+def test_strict_render_fails_and_marks_unchecked_scare_quotes(tmp_path: Path) -> None:
+    out = tmp_path / "post.html"
+    assert run("render", PASSING, "--strict", "--out", out).exit_code == 1
+    assert not out.exists()
+    result = run("render", PASSING, "--strict", "--force", "--format", "fragment", "--out", out)
+    assert result.exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert html.count('<mark class="quote-failed" data-status="unchecked"') == 6
