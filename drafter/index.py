@@ -21,7 +21,8 @@ from drafter.chunk import passage_at, spans
 from drafter.models import Source
 from drafter.normalize import ALL_RULES, TEXT_RULES, Normalized, normalize
 
-MAX_HITS = 200  # per needle and source; more than that says nothing about where a quote is
+MAX_HITS = 200  # places kept per needle and source
+MAX_TOTAL = 1000  # places kept per needle in the whole library
 
 
 @dataclass(frozen=True)
@@ -92,27 +93,47 @@ def build(sources: Iterable[Source]) -> Library:
     return Library(tuple(sources))
 
 
-# Hits: needle -> source index -> normalised start offsets.
-Hits = dict[str, dict[int, list[int]]]
+@dataclass
+class Hits:
+    """Where each needle was found: needle -> source index -> normalised start offsets.
+
+    At most ``MAX_HITS`` places are kept per needle and source and ``MAX_TOTAL`` per needle
+    in all (a word found in every article says nothing about where a quote came from, and
+    keeping every place of it costs more memory than the library); ``total`` still counts
+    them all, so that a needle's rarity can be weighed.
+    """
+
+    spots: dict[str, dict[int, list[int]]] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+
+    def at(self, needle: str) -> dict[int, list[int]]:
+        return self.spots.get(needle, {})
+
+    def total(self, needle: str) -> int:
+        return self.totals.get(needle, 0)
 
 
 def scan(library: Library, needles: Sequence[str]) -> Hits:
-    """Every occurrence of every needle in every source (capped at MAX_HITS each)."""
-    hits: Hits = {n: {} for n in needles if n}
-    if not hits:
+    """Every occurrence of every needle in every source (within the caps of ``Hits``)."""
+    wanted = sorted({n for n in needles if n})
+    hits = Hits({n: {} for n in wanted}, dict.fromkeys(wanted, 0))
+    if not wanted:
         return hits
     automaton = ahocorasick.Automaton()
-    for needle in hits:
+    for needle in wanted:
         automaton.add_word(needle, needle)
     automaton.make_automaton()
+    totals = hits.totals
     for si, source in enumerate(library.sources):
         kept = library._kept.get(si)
         text = kept.norm.text if kept else normalize(source.text, rules_for(source)).text
         found: defaultdict[str, list[int]] = defaultdict(list)
         for end, needle in automaton.iter(text):
+            totals[needle] += 1
             spots = found[needle]
-            if len(spots) < MAX_HITS:
+            if len(spots) < MAX_HITS and totals[needle] <= MAX_TOTAL:
                 spots.append(end - len(needle) + 1)
         for needle, spots in found.items():
-            hits[needle][si] = spots
+            if spots:
+                hits.spots[needle][si] = spots
     return hits

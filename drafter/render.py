@@ -240,9 +240,7 @@ class Marker:
     def after(self, check: QuoteCheck) -> str:
         # Marked data-drafter so that the read-back skips it: it is drafter's, not the post's.
         status = markupsafe.escape(check.status.value.replace("_", " "))
-        return (
-            f'<sup class="quote-flag" data-drafter="flag">[unverified quote: {status}]</sup>'
-        )
+        return f'<sup class="quote-flag" data-drafter="flag">[unverified quote: {status}]</sup>'
 
     def block(self, checks: Sequence[QuoteCheck]) -> str:
         """HTML placed after the paragraph where these quotes end."""
@@ -309,9 +307,7 @@ def _mark_inline(
             continue
         cuts = {offset, offset + length}
         if tok.type == "text":
-            cuts |= {
-                b for s in spans for b in (s.start, s.end) if offset < b < offset + length
-            }
+            cuts |= {b for s in spans for b in (s.start, s.end) if offset < b < offset + length}
         bounds = sorted(cuts)
         for a, b in pairwise(bounds):
             piece = tok
@@ -675,4 +671,3 @@ def render(
         recheck(fmt, [(q.text, q.kind.value, q.single) for q in found], checks)
         outputs[fmt] = text
     return Rendered(title, md, outputs["html"], outputs["fragment"])
-

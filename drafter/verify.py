@@ -84,7 +84,7 @@ def _weak_needles(plan: _Plan) -> list[str]:
 def _locations(library: Library, hits: Hits, needle: str) -> list[tuple[Indexed, int, int]]:
     """Original-text spans of every hit of ``needle``."""
     out = []
-    for si, starts in sorted(hits.get(needle, {}).items()):
+    for si, starts in sorted(hits.at(needle).items()):
         ix = library[si]
         for s in starts:
             a, b = ix.norm.span_to_original(s, s + len(needle))
@@ -182,7 +182,7 @@ def _match_segments(plan: _Plan, library: Library, hits: Hits) -> QuoteCheck | N
     anchor = max(range(len(segs)), key=lambda i: len(plan.segments[i][0]))
     found: list[tuple[Indexed, list[tuple[int, int]]]] = []
     for variant in plan.segments[anchor]:
-        for si, starts in sorted(hits.get(variant, {}).items()):
+        for si, starts in sorted(hits.at(variant).items()):
             ix = library[si]
             for at in starts:
                 spans = _segments_at(plan, ix, anchor, at, variant)
@@ -294,20 +294,17 @@ def _nearest(
     strong = [
         (si, p - offset, a)
         for a, offset in plan.anchors
-        for si, starts in hits.get(a, {}).items()
+        for si, starts in hits.at(a).items()
         for p in starts
     ]
-    weight = {
-        n: 1 / max(1, sum(map(len, hits.get(n, {}).values())))
-        for n in {*(a for a, _ in plan.anchors), *weak}
-    }
+    weight = {n: 1 / max(1, hits.total(n)) for n in {*(a for a, _ in plan.anchors), *weak}}
     if strong:
         groups = [
             (v, si, lo - length // 2, hi + length + length // 2)
             for v, si, lo, hi in _clusters(strong, length, weight)
         ]
     else:
-        spots = [(si, p, w) for w in weak for si, starts in hits.get(w, {}).items() for p in starts]
+        spots = [(si, p, w) for w in weak for si, starts in hits.at(w).items() for p in starts]
         groups = [
             (v, si, lo - length, hi + length) for v, si, lo, hi in _clusters(spots, length, weight)
         ]
@@ -369,7 +366,7 @@ def verify(quotes: Sequence[Quote], library: Library) -> tuple[QuoteCheck, ...]:
     # miss: a second pass over a large library would cost more than the extra hits do.
     weak = [_weak_needles(p) if c else [] for p, c in zip(plans, checked, strict=True)]
     needles = set().union(*(p.needles for p in plans), *weak)
-    hits = scan(library, sorted(needles)) if plans else {}
+    hits = scan(library, sorted(needles))
     titles = [(src.id, normal_form(src.title)) for src in library.sources]
     titles = [(sid, title) for sid, title in titles if title]
     out = []
