@@ -147,6 +147,13 @@ class _Session:
         started = self.clock()
         reply = llm.call(self._client, request, self.progress)
         seconds = self.clock() - started
+        dollars = cost(reply.model, reply.usage)
+        self.calls.append(
+            Call(purpose, key, False, reply.model, reply.usage, dollars, reply.stop_reason, seconds)
+        )
+        self.progress(f"{purpose}: " + describe(reply.model, reply.usage, dollars))
+        # Only a well-formed answer is cached: a malformed one must be asked for again.
+        compose.parse_answer(reply.answer)
         write_atomic(
             cached,
             json.dumps(
@@ -164,11 +171,6 @@ class _Session:
                 indent=1,
             ),
         )
-        dollars = cost(reply.model, reply.usage)
-        self.calls.append(
-            Call(purpose, key, False, reply.model, reply.usage, dollars, reply.stop_reason, seconds)
-        )
-        self.progress(f"{purpose}: " + describe(reply.model, reply.usage, dollars))
         return reply
 
 
