@@ -127,6 +127,10 @@ def call(client: Any, request: dict[str, Any], progress: Progress) -> Reply:
             "could not reach the model service (connection failed after the SDK's retries); "
             "run the same command again to resume"
         ) from None
+    except anthropic.AnthropicError as exc:
+        # Anything else the SDK raises (a response it cannot validate, credentials): one
+        # line with its kind, never a traceback and never the request (it carries the key).
+        raise ModelServiceError(f"the model service failed: {type(exc).__name__}") from None
     except ValueError as exc:
         # The SDK raises ValueError when the streamed tool input is not JSON.
         raise ModelAnswerError(
