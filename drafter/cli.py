@@ -130,8 +130,28 @@ def chunk(source: Path, fmt: str) -> None:
 # --- drafting: `draft` and `revise` (drafter/draft.py does the work) ---------------------
 
 
-def _progress(message: str) -> None:
-    click.echo(message, err=True)
+class _Progress:
+    """Progress on stderr. On a terminal the model's running counts ("model: …") overwrite
+    one line instead of scrolling; in a log every message is its own line."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.open_line = False
+
+    def __call__(self, message: str) -> None:
+        if self.tty and message.startswith("model: "):
+            click.echo(f"\r\x1b[K{message}", err=True, nl=False)
+            self.open_line = True
+            return
+        if self.open_line:
+            click.echo("", err=True)
+            self.open_line = False
+        click.echo(message, err=True)
+
+    def close(self) -> None:
+        if self.open_line:
+            click.echo("", err=True)
+            self.open_line = False
 
 
 def _print_outcome(outcome: Any) -> None:
@@ -183,7 +203,11 @@ def draft(
     from drafter.draft import DraftJob, run_draft
 
     job = DraftJob(sources, angle, notes, number, out, model, offline, force)
-    outcome = run_draft(job, api_key=os.environ.get("ANTHROPIC_API_KEY"), progress=_progress)
+    progress = _Progress()
+    try:
+        outcome = run_draft(job, api_key=os.environ.get("ANTHROPIC_API_KEY"), progress=progress)
+    finally:
+        progress.close()
     _print_outcome(outcome)
     if not outcome.result.ok:
         sys.exit(EXIT_CHECK_FAILED)
@@ -200,13 +224,17 @@ def revise(draft_path: Path, note: str, model: str | None) -> None:
 
     from drafter.draft import run_revise
 
-    outcome = run_revise(
-        draft_path,
-        note,
-        api_key=os.environ.get("ANTHROPIC_API_KEY"),
-        model=model,
-        progress=_progress,
-    )
+    progress = _Progress()
+    try:
+        outcome = run_revise(
+            draft_path,
+            note,
+            api_key=os.environ.get("ANTHROPIC_API_KEY"),
+            model=model,
+            progress=progress,
+        )
+    finally:
+        progress.close()
     _print_outcome(outcome)
     if not outcome.result.ok:
         sys.exit(EXIT_CHECK_FAILED)
