@@ -91,7 +91,8 @@ def lead_in(source: Source, first: bool) -> str:
     short = source.short_name.strip()
     if pub and short and short.lower() not in pub.lower():
         pub = f"{pub} ({short})"
-    who = pub or short or source.id
+    # Without a publication the writer has to name it: a slot, not the file name.
+    who = pub or short or "[TK: publication]"
     if source.title:
         return f"As {who} {'reports' if first else 'also reports'} in “{source.title}”:"
     return f"As {who} {'reports' if first else 'also reports'}:"
@@ -99,7 +100,8 @@ def lead_in(source: Source, first: bool) -> str:
 
 def title(angle: str, number: int | None) -> str:
     headline = " ".join(angle.split()).rstrip(".")
-    if not headline or len(headline) > 70 or any(c in headline for c in "“”\"‘’'"):
+    # Apostrophes are fine in a title; double quotes would be checked as a quotation.
+    if not headline or len(headline) > 70 or any(c in headline for c in "“”\""):
         headline = "TK headline"
     return f"AI: {headline}. RTZ #{number if number is not None else 'TK'}"
 
@@ -109,8 +111,14 @@ def draft(
 ) -> Answer:
     """An ``Answer`` for the sources: lead-ins, chosen quotes, TK commentary slots."""
     blocks: list[Block] = [Block("commentary", OPENING)]
+    quoted: set[str] = set()
     for n, source in enumerate(sources):
-        chosen = choose([p for p in passages if p.source_id == source.id])
+        # A paragraph two sources share (a syndicated story) is quoted once.
+        chosen = [
+            p for p in choose([p for p in passages if p.source_id == source.id])
+            if p.text not in quoted
+        ]
+        quoted.update(p.text for p in chosen)
         if not chosen:
             continue
         if n > 0:

@@ -505,3 +505,38 @@ def test_default_folder_is_drafts_number(env: Path, monkeypatch: pytest.MonkeyPa
     result = CliRunner().invoke(main, ["draft", str(src), "--angle", "x", "--number", "9"])
     assert result.exit_code == 0, result.output
     assert (env / "drafts" / "9" / "draft.md").exists()
+
+
+def test_offline_draft_of_two_sources_leads_into_each(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    wire = env / "wire.md"
+    wire.write_text(WIRE, encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["draft", str(EXAMPLE / "scmp.md"), str(wire), "--angle", "Chips and people",
+               "--out", "out"],
+    )
+    assert result.exit_code == 0, result.output
+    post = body(env / "out" / "draft.md")
+    assert "As the South China Morning Post (SCMP) reports in [“" in post
+    assert "As the Example Wire (EW) also reports in [“Acme results beat forecasts”]" in post
+    report = json.loads((env / "out" / "report.json").read_text())
+    assert {q["attributed_to"] for q in report["quotes"]} == {"scmp", "ew"}
+    assert report["summary"]["failed"] == 0
+
+
+def test_notes_and_model_from_the_environment(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    notes = env / "notes.md"
+    notes.write_text("Jensen visited Beijing last week.", encoding="utf-8")
+    monkeypatch.setenv("DRAFTER_MODEL", "claude-opus-4-6")
+    api = use(monkeypatch, FakeAPI(tool_answer(GOOD)))
+    result = draft("--notes", str(notes))
+    assert result.exit_code == 0, result.output
+    (req,) = api.requests
+    assert req["model"] == "claude-opus-4-6"
+    assert "Jensen visited Beijing last week." in req["messages"][0]["content"][1]["text"]
+    run = json.loads((env / "out" / "run.json").read_text())
+    # The fake API answers as claude-sonnet-5-5: the cost is priced by the answering model.
+    assert run["model"] == "claude-opus-4-6"
+    assert run["cost_usd"] == pytest.approx(cost(MODEL, Usage(1200, 900, 5000, 0)))
