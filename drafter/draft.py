@@ -152,7 +152,13 @@ class _Session:
             Call(purpose, key, False, reply.model, reply.usage, dollars, reply.stop_reason, seconds)
         )
         self.progress(f"{purpose}: " + describe(reply.model, reply.usage, dollars))
-        # Only a well-formed answer is cached: a malformed one must be asked for again.
+        if reply.stop_reason == "max_tokens":
+            raise ModelAnswerError(
+                f"the model's answer was cut off at max_tokens ({request.get('max_tokens')}) "
+                "before it was complete",
+                partial=reply.answer,
+            )
+        # Only a complete, well-formed answer is cached: anything else is asked for again.
         compose.parse_answer(reply.answer)
         write_atomic(
             cached,

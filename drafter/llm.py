@@ -118,6 +118,12 @@ def call(client: Any, request: dict[str, Any], progress: Progress) -> Reply:
             "the model service rejected ANTHROPIC_API_KEY (401); check the key"
         ) from None
     except anthropic.APIStatusError as exc:
+        if exc.status_code == 200:
+            # An error event inside an answer that had started: the SDK does not retry it.
+            raise ModelServiceError(
+                f"the model service failed while answering ({_error_type(exc)}); "
+                "run the same command again to resume"
+            ) from None
         raise ModelServiceError(
             f"the model service failed with HTTP {exc.status_code} ({_error_type(exc)}) after "
             "the SDK's retries; run the same command again to resume"
@@ -144,22 +150,20 @@ def call(client: Any, request: dict[str, Any], progress: Progress) -> Reply:
         cache_read_input_tokens=message.usage.cache_read_input_tokens or 0,
     )
     tool_uses = [b for b in message.content if b.type == "tool_use"]
-    tool_inputs = [b.input for b in tool_uses]
-    if message.stop_reason == "max_tokens":
-        raise ModelAnswerError(
-            f"the model's answer was cut off at max_tokens ({request.get('max_tokens')}) "
-            "before it was complete",
-            partial=tool_inputs[0] if tool_inputs else snapshot,
-        )
-    if not tool_inputs or not isinstance(tool_inputs[0], dict):
+    if message.stop_reason != "max_tokens" and (
+        not tool_uses or not isinstance(tool_uses[0].input, dict)
+    ):
         raise ModelAnswerError(
             f"the model answered without the draft tool (stop_reason {message.stop_reason})",
             partial=[b.to_dict() for b in message.content],
         )
     progress(f"model: done in {time.monotonic() - started:.1f} s")
+    # A cut-off answer (stop_reason max_tokens) is returned too, with what did arrive: the
+    # caller records its tokens (they were paid for) before refusing it.
+    answer = tool_uses[0].input if tool_uses and isinstance(tool_uses[0].input, dict) else {}
     return Reply(
-        answer=tool_inputs[0],
-        tool_use_id=str(tool_uses[0].id),
+        answer=answer,
+        tool_use_id=str(tool_uses[0].id) if tool_uses else "",
         usage=usage,
         model=message.model or str(request.get("model")),
         stop_reason=str(message.stop_reason),

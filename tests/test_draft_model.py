@@ -248,7 +248,11 @@ def test_truncated_answer_exits_3_and_keeps_the_partial(
     _kept(env / "out")
     partial = json.loads((env / "out" / "partial-answer.json").read_text())
     assert partial["partial"]["title"] == GOOD["title"]
-    assert json.loads((env / "out" / "run.json").read_text())["status"] == "model_failed"
+    run = json.loads((env / "out" / "run.json").read_text())
+    assert run["status"] == "model_failed"
+    # The cut-off answer was paid for: its tokens are on record.
+    assert run["calls"][0]["usage"]["output_tokens"] == 900
+    assert run["calls"][0]["stop_reason"] == "max_tokens"
     assert not list((env / "out" / ".drafter-cache").glob("*.json"))
 
 
@@ -315,6 +319,23 @@ def test_529_until_retries_run_out_then_rerun_resumes(
     api = use(monkeypatch, FakeAPI())
     assert draft("--force").exit_code == 0
     assert api.requests == []
+
+
+def test_an_error_event_mid_stream_exits_3(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = tool_answer(GOOD).content.decode()
+    cut = good[: good.index("event: content_block_stop")]
+    broken = cut + (
+        "event: error\ndata: "
+        + json.dumps({"type": "error", "error": {"type": "overloaded_error", "message": "x"}})
+        + "\n\n"
+    )
+    api = use(monkeypatch, FakeAPI(httpx2.Response(
+        200, headers={"content-type": "text/event-stream"}, content=broken.encode())))
+    result = draft()
+    assert result.exit_code == 3
+    assert "failed while answering (overloaded_error)" in result.stderr
+    assert len(api.requests) == 1  # mid-stream errors are not retried by the SDK
+    _kept(env / "out")
 
 
 def _timeout(request: httpx2.Request) -> httpx2.Response:
