@@ -156,7 +156,7 @@ class _Progress:
 
 def _print_outcome(outcome: Any) -> None:
     from drafter import report
-    from drafter.pricing import describe
+    from drafter.pricing import cache_savings, describe
 
     click.echo(f"draft:   {outcome.draft}")
     if outcome.previous is not None:
@@ -164,7 +164,14 @@ def _print_outcome(outcome: Any) -> None:
     click.echo(f"report:  {outcome.report_md} (and {outcome.report_json.name})")
     click.echo(f"run:     {outcome.run_json}")
     if outcome.calls:
-        click.echo("tokens:  " + describe(outcome.drafted_by, outcome.usage, outcome.cost_usd))
+        usage = outcome.usage
+        click.echo("tokens:  " + describe(outcome.drafted_by, usage, outcome.cost_usd))
+        saved = cache_savings(outcome.drafted_by, usage)
+        if usage.cache_read_input_tokens and saved is not None:
+            click.echo(
+                f"cache:   {usage.cache_read_input_tokens:,} prompt tokens read from the prompt "
+                f"cache, ${saved:.4f} less than sending them fresh"
+            )
     if outcome.removed:
         click.echo(
             f"removed: {len(outcome.removed)} block(s) that still failed after the repair round "

@@ -97,6 +97,14 @@ def cost(model: str, usage: Usage) -> float | None:
     ) / 1_000_000
 
 
+def cache_savings(model: str, usage: Usage) -> float | None:
+    """What the cache reads saved against paying for those tokens as fresh input."""
+    price = price_for(model)
+    if price is None:
+        return None
+    return usage.cache_read_input_tokens * (price.input - price.cache_read) / 1_000_000
+
+
 def describe(model: str, usage: Usage, dollars: float | None) -> str:
     """One line for the terminal: every kind of token and the cost."""
     shown = "no price on file" if dollars is None else f"${dollars:.4f}"

@@ -8,7 +8,7 @@ from drafter import compose, offline
 from drafter.chunk import chunk
 from drafter.errors import ModelAnswerError
 from drafter.ingest import load_source
-from drafter.pricing import PRICES, Usage, cost, describe, price_for
+from drafter.pricing import PRICES, Usage, cache_savings, cost, describe, price_for
 
 from .conftest import EXAMPLE
 
@@ -97,6 +97,8 @@ def test_cost_uses_the_one_price_table() -> None:
     assert cost("claude-unknown-9", usage) is None
     assert "no price on file" in describe("claude-unknown-9", usage, None)
     assert Usage(1, 2, 3, 4) + Usage(1, 1, 1, 1) == Usage(2, 3, 4, 5)
+    assert cache_savings("claude-sonnet-5-5", Usage(cache_read_input_tokens=1_000_000)) == (
+        pytest.approx(p.input - p.cache_read))
 
 
 def test_default_model_is_the_newest_sonnet_in_the_sdk() -> None:

@@ -450,6 +450,7 @@ def test_revise_keeps_versions_and_reads_the_cache(
     assert "Nvidia’s China talent bet" in path.read_text(encoding="utf-8")
     assert "previous version kept as" in result.stdout
     assert "cache read 5,000" in result.stdout
+    assert "5,000 prompt tokens read from the prompt cache" in result.stdout
 
     (req,) = api.requests
     passages_block, task = req["messages"][0]["content"]
