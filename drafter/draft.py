@@ -15,6 +15,7 @@ The clock, the progress callback and the client factory are passed in.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -538,6 +539,9 @@ def run_revise(
     settings = doc.meta.get("drafter") if isinstance(doc.meta.get("drafter"), dict) else {}
     assert isinstance(settings, dict)
     number = settings.get("number")
+    if number is None:  # a draft drafter did not make: the number is in its title
+        found = re.search(r"RTZ #(\d+)", f"{doc.meta.get('title', '')}\n{doc.body}")
+        number = int(found.group(1)) if found else None
     model = model or llm.default_model()
     prompts = prompting.load_prompts()
     task = prompting.render(

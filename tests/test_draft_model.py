@@ -562,3 +562,15 @@ def test_notes_and_model_from_the_environment(env: Path, monkeypatch: pytest.Mon
     # The fake API answers as claude-sonnet-5-5: the cost is priced by the answering model.
     assert run["model"] == "claude-opus-4-6"
     assert run["cost_usd"] == pytest.approx(cost(MODEL, Usage(1200, 900, 5000, 0)))
+
+
+def test_revise_a_hand_written_draft(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(EXAMPLE, env / "ex")
+    api = use(monkeypatch, FakeAPI(tool_answer(REVISED)))
+    result = CliRunner().invoke(main, ["revise", "ex/draft.md", "--note", "Only the SCMP."])
+    assert result.exit_code == 0, result.output
+    (req,) = api.requests
+    task = req["messages"][0]["content"][1]["text"]
+    assert "RTZ #767" in task and "Looking at you Mark Zuckerberg" in task
+    assert (env / "ex" / "draft.v1.md").read_text() == (EXAMPLE / "draft.md").read_text()
+    assert json.loads((env / "ex" / "report.json").read_text())["summary"]["failed"] == 0
