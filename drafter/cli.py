@@ -185,8 +185,12 @@ def _print_outcome(outcome: Any) -> None:
 @click.option("--angle", required=True, help="What the post is about, in a sentence.")
 @click.option("--notes", type=_PATH, metavar="FILE", help="The writer's notes for the model.")
 @click.option("--number", type=int, help="The post's number (RTZ #N); names the output folder.")
-@click.option("--out", type=_PATH, metavar="DIR", help="Output folder [default: drafts/N].")
-@click.option("--model", envvar="DRAFTER_MODEL", help="Claude model [env DRAFTER_MODEL].")
+@click.option("--out", type=_PATH, metavar="DIR", help="Output folder [default: drafts/N, or drafts/<angle>].")
+@click.option(
+    "--model",
+    envvar="DRAFTER_MODEL",
+    help="Claude model [env DRAFTER_MODEL; default: the newest Sonnet the SDK lists].",
+)
 @click.option("--offline", is_flag=True, help="Use the offline drafter (no model, no key).")
 @click.option("--force", is_flag=True, help="Replace an existing draft.md.")
 def draft(
@@ -223,7 +227,11 @@ def draft(
 @main.command()
 @click.argument("draft_path", metavar="DRAFT", type=_PATH)
 @click.option("--note", required=True, help="What the revision should change.")
-@click.option("--model", envvar="DRAFTER_MODEL", help="Claude model [env DRAFTER_MODEL].")
+@click.option(
+    "--model",
+    envvar="DRAFTER_MODEL",
+    help="Claude model [env DRAFTER_MODEL; default: the newest Sonnet the SDK lists].",
+)
 def revise(draft_path: Path, note: str, model: str | None) -> None:
     """Revise DRAFT (possibly hand-edited) with the model, keeping the old version beside it
     as draft.v1.md, draft.v2.md, …; then check the new one."""
