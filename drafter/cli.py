@@ -185,7 +185,9 @@ def _print_outcome(outcome: Any) -> None:
 @click.option("--angle", required=True, help="What the post is about, in a sentence.")
 @click.option("--notes", type=_PATH, metavar="FILE", help="The writer's notes for the model.")
 @click.option("--number", type=int, help="The post's number (RTZ #N); names the output folder.")
-@click.option("--out", type=_PATH, metavar="DIR", help="Output folder [default: drafts/N, or drafts/<angle>].")
+@click.option(
+    "--out", type=_PATH, metavar="DIR", help="Output folder [default: drafts/N or drafts/<angle>]."
+)
 @click.option(
     "--model",
     envvar="DRAFTER_MODEL",
