@@ -105,20 +105,6 @@ def parse_answer(data: object) -> Answer:
     return Answer(title.strip(), tuple(blocks))
 
 
-def answer_to_dict(answer: Answer) -> dict[str, Any]:
-    """The inverse of ``parse_answer`` (for the repair round and the cache)."""
-    out: list[dict[str, str]] = []
-    for b in answer.blocks:
-        if b.kind == "quote":
-            entry = {"type": "quote", "passage_id": b.passage_id}
-            if b.span:
-                entry["span"] = b.span
-            out.append(entry)
-        else:
-            out.append({"type": b.kind, "text": b.text})
-    return {"title": answer.title, "blocks": out}
-
-
 def block_problems(answer: Answer, passages: Mapping[str, Passage]) -> tuple[Problem, ...]:
     """What is wrong with the blocks before any check: unknown ids, spans not in passages."""
     problems = []

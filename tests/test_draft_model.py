@@ -77,6 +77,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("DRAFTER_MODEL", raising=False)
     # The SDK's own retries stay on; only their sleeping is made instant.
     monkeypatch.setattr(base.SyncAPIClient, "_calculate_retry_timeout", lambda *a, **k: 0.0)
+    # Until a test scripts its own, every request fails the test: none reaches the network.
+    monkeypatch.setattr(llm, "make_client", FakeAPI().make_client)
     return tmp_path
 
 
