@@ -105,6 +105,17 @@ def parse_answer(data: object) -> Answer:
     return Answer(title.strip(), tuple(blocks))
 
 
+def house_title(answer: Answer, number: int | None) -> Answer:
+    """The title in the house form `AI: <headline>. RTZ #<number>`, whatever the model wrote."""
+    headline = re.sub(r"^AI:\s*", "", answer.title.strip())
+    headline = re.sub(r"[.\s]*RTZ\s*#\s*\S*\s*$", "", headline).strip().rstrip(".")
+    suffix = f"RTZ #{number}" if number is not None else "RTZ #TK"
+    if number is None:
+        found = re.search(r"RTZ\s*#\s*(\d+)", answer.title)
+        suffix = f"RTZ #{found.group(1)}" if found else suffix
+    return replace(answer, title=f"AI: {headline or 'TK headline'}. {suffix}")
+
+
 def block_problems(answer: Answer, passages: Mapping[str, Passage]) -> tuple[Problem, ...]:
     """What is wrong with the blocks before any check: unknown ids, spans not in passages."""
     problems = []

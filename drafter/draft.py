@@ -476,6 +476,7 @@ def run_draft(
     except ModelServiceError as exc:
         _failed(folder, run, session, exc)
         raise
+    answer = compose.house_title(answer, job.number)
     meta["drafter"] = {"drafted_by": model, "number": job.number, "angle": job.angle}
     return _finish(
         folder=folder,
@@ -572,6 +573,7 @@ def run_revise(
     except ModelServiceError as exc:
         _failed(folder, run, session, exc)
         raise
+    answer = compose.house_title(answer, number if isinstance(number, int) else None)
     # Keep the writer's current version beside the new one before replacing it.
     previous = _next_version(draft_path)
     text, _ = ingest.read_text(draft_path)

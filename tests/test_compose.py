@@ -107,3 +107,18 @@ def test_default_model_is_the_newest_sonnet_in_the_sdk() -> None:
     model = llm.default_model()
     assert model.startswith("claude-sonnet-")
     assert price_for(model) is not None
+
+
+@pytest.mark.parametrize(
+    ("title", "number", "expected"),
+    [
+        ("AI: Nvidia hires in China. RTZ #768", 768, "AI: Nvidia hires in China. RTZ #768"),
+        ("Nvidia hires in China", 768, "AI: Nvidia hires in China. RTZ #768"),
+        ("AI: Nvidia hires in China. RTZ #12", 768, "AI: Nvidia hires in China. RTZ #768"),
+        ("AI: Nvidia hires in China. RTZ #<number>", None, "AI: Nvidia hires in China. RTZ #TK"),
+        ("AI: Nvidia hires. RTZ #767", None, "AI: Nvidia hires. RTZ #767"),
+        ("", 5, "AI: TK headline. RTZ #5"),
+    ],
+)
+def test_house_title(title: str, number: int | None, expected: str) -> None:
+    assert compose.house_title(compose.Answer(title, ()), number).title == expected
