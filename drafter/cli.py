@@ -195,3 +195,133 @@ def chunk(source: Path, fmt: str) -> None:
     )
     for p in passages:
         click.echo(f"{p.id:>12} [{p.start}:{p.end}] {p.text[:70]}{'…' if len(p.text) > 70 else ''}")
+
+
+# --- drafting: `draft` and `revise` (drafter/draft.py does the work) ---------------------
+
+
+class _Progress:
+    """Progress on stderr. On a terminal the model's running counts ("model: …") overwrite
+    one line instead of scrolling; in a log every message is its own line."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.open_line = False
+
+    def __call__(self, message: str) -> None:
+        if self.tty and message.startswith("model: "):
+            click.echo(f"\r\x1b[K{message}", err=True, nl=False)
+            self.open_line = True
+            return
+        if self.open_line:
+            click.echo("", err=True)
+            self.open_line = False
+        click.echo(message, err=True)
+
+    def close(self) -> None:
+        if self.open_line:
+            click.echo("", err=True)
+            self.open_line = False
+
+
+def _print_outcome(outcome: Any) -> None:
+    from drafter import report
+    from drafter.pricing import cache_savings, describe
+
+    click.echo(f"draft:   {outcome.draft}")
+    if outcome.previous is not None:
+        click.echo(f"previous version kept as {outcome.previous}")
+    click.echo(f"report:  {outcome.report_md} (and {outcome.report_json.name})")
+    click.echo(f"run:     {outcome.run_json}")
+    if outcome.calls:
+        usage = outcome.usage
+        click.echo("tokens:  " + describe(outcome.drafted_by, usage, outcome.cost_usd))
+        saved = cache_savings(outcome.drafted_by, usage)
+        if usage.cache_read_input_tokens and saved is not None:
+            click.echo(
+                f"cache:   {usage.cache_read_input_tokens:,} prompt tokens read from the prompt "
+                f"cache, ${saved:.4f} less than sending them fresh"
+            )
+    if outcome.removed:
+        click.echo(
+            f"removed: {len(outcome.removed)} block(s) that still failed after the repair round "
+            "(listed in the report)"
+        )
+    click.echo(report.summary_line(outcome.result))
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=_PATH)
+@click.option("--angle", required=True, help="What the post is about, in a sentence.")
+@click.option("--notes", type=_PATH, metavar="FILE", help="The writer's notes for the model.")
+@click.option("--number", type=int, help="The post's number (RTZ #N); names the output folder.")
+@click.option(
+    "--out", type=_PATH, metavar="DIR", help="Output folder [default: drafts/N or drafts/<angle>]."
+)
+@click.option(
+    "--model",
+    envvar="DRAFTER_MODEL",
+    help="Claude model [env DRAFTER_MODEL; default: the newest Sonnet the SDK lists].",
+)
+@click.option("--offline", is_flag=True, help="Use the offline drafter (no model, no key).")
+@click.option("--force", is_flag=True, help="Replace an existing draft.md.")
+def draft(
+    sources: tuple[Path, ...],
+    angle: str,
+    notes: Path | None,
+    number: int | None,
+    out: Path | None,
+    model: str | None,
+    offline: bool,
+    force: bool,
+) -> None:
+    """Draft a post in the house style from SOURCES, check it, and write the report.
+
+    Uses Claude with ANTHROPIC_API_KEY; without a key (or with --offline) the offline drafter
+    picks the quotes and leaves [TK: …] slots for the commentary. Exit 0 when every quote
+    passes, 1 when any fails, 3 when the model service fails (rerun to resume).
+    """
+    import os
+
+    from drafter.draft import DraftJob, run_draft
+
+    job = DraftJob(sources, angle, notes, number, out, model, offline, force)
+    progress = _Progress()
+    try:
+        outcome = run_draft(job, api_key=os.environ.get("ANTHROPIC_API_KEY"), progress=progress)
+    finally:
+        progress.close()
+    _print_outcome(outcome)
+    if not outcome.result.ok:
+        sys.exit(EXIT_CHECK_FAILED)
+
+
+@main.command()
+@click.argument("draft_path", metavar="DRAFT", type=_PATH)
+@click.option("--note", required=True, help="What the revision should change.")
+@click.option(
+    "--model",
+    envvar="DRAFTER_MODEL",
+    help="Claude model [env DRAFTER_MODEL; default: the newest Sonnet the SDK lists].",
+)
+def revise(draft_path: Path, note: str, model: str | None) -> None:
+    """Revise DRAFT (possibly hand-edited) with the model, keeping the old version beside it
+    as draft.v1.md, draft.v2.md, …; then check the new one."""
+    import os
+
+    from drafter.draft import run_revise
+
+    progress = _Progress()
+    try:
+        outcome = run_revise(
+            draft_path,
+            note,
+            api_key=os.environ.get("ANTHROPIC_API_KEY"),
+            model=model,
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    _print_outcome(outcome)
+    if not outcome.result.ok:
+        sys.exit(EXIT_CHECK_FAILED)

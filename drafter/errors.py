@@ -51,3 +51,12 @@ class ModelServiceError(DrafterError):
     """The language-model service failed after the SDK's own retries."""
 
     exit_code = EXIT_MODEL_FAILED
+
+
+class ModelAnswerError(ModelServiceError):
+    """The model's answer was cut off or not in the requested shape. ``partial`` keeps
+    whatever did arrive, so that it can be written to disk rather than lost."""
+
+    def __init__(self, message: str, partial: object = None) -> None:
+        super().__init__(message)
+        self.partial = partial

@@ -1,0 +1,288 @@
+"""From a structured answer (the model's or the offline drafter's) to the Markdown of a post.
+
+Takes the answer as data, the passages and the sources; returns frozen ``Answer``,
+``Problem`` and ``Assembled`` values. Pure: no I/O (the Jinja2 template is loaded through
+``resources``, which the caller may override, but nothing is written).
+
+The invariant this module keeps: **the model never types a block quote**. A ``quote`` block
+names a passage (and optionally an exact sub-span of it); the text that lands in the draft is
+sliced out of the source passage here, never taken from the model's answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from drafter.errors import ModelAnswerError
+from drafter.models import Passage, QuoteCheck, Source
+
+DISCLAIMER = (
+    "(NOTE: The discussions here are for information purposes only, and not meant as "
+    "investment advice at any time. Thanks for joining us here)"
+)
+STAY_TUNED = "Stay tuned."
+KINDS = ("commentary", "lead_in", "quote")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a post. ``text`` is the writer's (or model's) words for commentary and
+    lead-ins and, after ``assemble``, the passage text for quotes."""
+
+    kind: str
+    text: str = ""
+    passage_id: str = ""
+    span: str = ""
+    # After ``resolve``: the 1-based index of the answer block this came from (0: added).
+    origin: int = 0
+
+
+@dataclass(frozen=True)
+class Answer:
+    title: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a block cannot stand: shown to the model in the repair round, then (if it is
+    still there) the reason the block was removed. ``block`` is 1-based; 0 is the title."""
+
+    block: int
+    kind: str
+    detail: str
+    evidence: str = ""
+    text: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "block": self.block,
+            "kind": self.kind,
+            "detail": self.detail,
+            "evidence": self.evidence,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """The post's Markdown (no front matter) and, per block, its first and last line."""
+
+    markdown: str
+    title: str
+    lines: tuple[tuple[int, int], ...]
+
+
+def parse_answer(data: object) -> Answer:
+    """The tool input as an ``Answer``. A wrong overall shape is the model's failure (exit 3);
+    a single odd block is kept as kind ``malformed`` so that it is reported, not lost."""
+    if not isinstance(data, dict):
+        raise ModelAnswerError("the model's answer is not a JSON object", partial=data)
+    title, raw_blocks = data.get("title"), data.get("blocks")
+    if not isinstance(title, str) or not isinstance(raw_blocks, list):
+        raise ModelAnswerError(
+            "the model's answer lacks a title string and a list of blocks", partial=data
+        )
+    blocks = []
+    for raw in raw_blocks:
+        if not isinstance(raw, dict) or raw.get("type") not in KINDS:
+            blocks.append(Block("malformed", text=str(raw)[:300]))
+            continue
+        kind = str(raw["type"])
+        text, pid, span = raw.get("text"), raw.get("passage_id"), raw.get("span")
+        if kind == "quote":
+            if not isinstance(pid, str):
+                blocks.append(Block("malformed", text=str(raw)[:300]))
+                continue
+            blocks.append(Block(kind, passage_id=pid, span=span if isinstance(span, str) else ""))
+        elif isinstance(text, str) and text.strip():
+            blocks.append(Block(kind, text=text.strip()))
+        else:
+            blocks.append(Block("malformed", text=str(raw)[:300]))
+    return Answer(title.strip(), tuple(blocks))
+
+
+def house_title(answer: Answer, number: int | None) -> Answer:
+    """The title in the house form `AI: <headline>. RTZ #<number>`, whatever the model wrote."""
+    headline = re.sub(r"^AI:\s*", "", answer.title.strip())
+    headline = re.sub(r"[.\s]*RTZ\s*#\s*\S*\s*$", "", headline).strip().rstrip(".")
+    suffix = f"RTZ #{number}" if number is not None else "RTZ #TK"
+    if number is None:
+        found = re.search(r"RTZ\s*#\s*(\d+)", answer.title)
+        suffix = f"RTZ #{found.group(1)}" if found else suffix
+    return replace(answer, title=f"AI: {headline or 'TK headline'}. {suffix}")
+
+
+def block_problems(answer: Answer, passages: Mapping[str, Passage]) -> tuple[Problem, ...]:
+    """What is wrong with the blocks before any check: unknown ids, spans not in passages."""
+    problems = []
+    if not answer.title:
+        problems.append(Problem(0, "title", "the title is empty"))
+    for i, b in enumerate(answer.blocks, 1):
+        if b.kind == "malformed":
+            problems.append(Problem(i, "malformed", "not a valid block", text=b.text))
+        elif b.kind == "quote":
+            passage = passages.get(b.passage_id)
+            if passage is None:
+                near = _similar_ids(b.passage_id, passages)
+                problems.append(
+                    Problem(
+                        i,
+                        "unknown_passage",
+                        f"there is no passage {b.passage_id!r}",
+                        evidence=f"valid ids include {', '.join(near)}" if near else "",
+                        text=b.passage_id,
+                    )
+                )
+            elif b.span and b.span not in passage.text:
+                problems.append(
+                    Problem(
+                        i,
+                        "span_not_in_passage",
+                        f"the span is not an exact substring of {b.passage_id}",
+                        evidence=f"the passage reads: {passage.text}",
+                        text=b.span,
+                    )
+                )
+    return tuple(problems)
+
+
+def _similar_ids(pid: str, passages: Mapping[str, Passage]) -> list[str]:
+    prefix = pid.split(":")[0]
+    ids = [k for k in passages if k.startswith(prefix + ":")] or list(passages)
+    return ids[:3] + (["…", ids[-1]] if len(ids) > 4 else ids[3:])
+
+
+def drop(answer: Answer, problems: Iterable[Problem]) -> Answer:
+    """The answer without the blocks that have problems (a bad title becomes a TK title)."""
+    bad = {p.block for p in problems}
+    title = answer.title
+    if 0 in bad:
+        number = re.search(r"RTZ #\S+$", title)
+        title = f"AI: TK headline. {number.group(0) if number else 'RTZ #TK'}"
+    return Answer(title, tuple(b for i, b in enumerate(answer.blocks, 1) if i not in bad))
+
+
+def _link_titles(text: str, sources: Sequence[Source]) -> str:
+    """Link a source's quoted title in a lead-in to the article, when the URL is known."""
+    for s in sources:
+        if not s.url or not s.title:
+            continue
+        for quoted in (f"“{s.title}”", f'"{s.title}"'):
+            i = text.find(quoted)
+            if i < 0 or text[:i].endswith("[") or text[i + len(quoted) :].startswith("]("):
+                continue
+            url = s.url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+            text = f"{text[:i]}[{quoted}]({url}){text[i + len(quoted) :]}"
+    return text
+
+
+def _finish(blocks: list[Block]) -> list[Block]:
+    """The closing ends with `Stay tuned.`; a disclaimer the model wrote is dropped (the
+    template adds the standing one, word for word)."""
+    blocks = [b for b in blocks if not (b.kind == "commentary" and b.text.startswith("(NOTE:"))]
+    if any(b.kind == "commentary" and STAY_TUNED in b.text for b in blocks[-2:]):
+        return blocks
+    if blocks and blocks[-1].kind == "commentary":
+        last = blocks[-1]
+        return [*blocks[:-1], replace(last, text=f"{last.text} {STAY_TUNED}")]
+    return [*blocks, Block("commentary", STAY_TUNED)]
+
+
+def resolve(answer: Answer, passages: Mapping[str, Passage], sources: Sequence[Source]) -> Answer:
+    """Quote blocks get their text from the source passage; lead-ins get their links.
+
+    Blocks that do not resolve (unknown id, span not in the passage) are left out: call
+    ``block_problems`` first to report them.
+    """
+    blocks: list[Block] = []
+    for i, original in enumerate(answer.blocks, 1):
+        b = replace(original, origin=i)
+        if b.kind == "quote":
+            passage = passages.get(b.passage_id)
+            if passage is None:
+                continue
+            if b.span:
+                at = passage.text.find(b.span)
+                if at < 0:
+                    continue
+                text = passage.text[at : at + len(b.span)]
+            else:
+                text = passage.text
+            blocks.append(replace(b, text=text))
+        elif b.kind == "lead_in":
+            blocks.append(replace(b, text=_link_titles(b.text, sources)))
+        elif b.kind == "commentary":
+            blocks.append(b)
+    return Answer(answer.title, tuple(_finish(blocks)))
+
+
+def assemble(resolved: Answer, *, note: str = "", template: Any = None) -> Assembled:
+    """Render a resolved answer through ``templates/draft.md.j2``."""
+    if template is None:
+        from drafter.resources import environment
+
+        template = environment("templates").get_template("draft.md.j2")
+    markdown = template.render(
+        title=resolved.title,
+        blocks=resolved.blocks,
+        disclaimer=DISCLAIMER,
+        note=note.replace("--", "—"),
+    )
+    lines = []
+    pos = 0
+    for b in resolved.blocks:
+        shown = f"“{b.text}”" if b.kind == "quote" else b.text
+        at = markdown.find(shown, pos)
+        if at < 0:  # a user template that shows blocks differently: no line map for it
+            lines.append((0, 0))
+            continue
+        first = markdown.count("\n", 0, at) + 1
+        lines.append((first, first + shown.count("\n")))
+        pos = at + len(shown)
+    return Assembled(markdown, resolved.title, tuple(lines))
+
+
+def check_problems(
+    resolved: Answer, assembled: Assembled, checks: Sequence[QuoteCheck]
+) -> tuple[Problem, ...]:
+    """Failing quotes of the check, as problems of the answer blocks (or title) they are in.
+
+    ``checks`` come from checking ``assembled.markdown``; block numbers are those of the
+    answer ``resolved`` was made from (``Block.origin``)."""
+    problems: dict[int, Problem] = {}
+    for c in checks:
+        if c.passed():
+            continue
+        index = 0
+        for i, (first, last) in enumerate(assembled.lines, 1):
+            if first <= c.quote.line <= last:
+                index = i
+                break
+        if index == 0 and c.quote.line != 1:
+            continue  # not in a block nor the title: nothing drafter wrote
+        evidence = ""
+        if c.nearest is not None:
+            evidence = f"nearest source text ({c.nearest.source}): {c.nearest.text}"
+            if c.diff:
+                evidence += f"; word diff: {c.diff}"
+        elif c.matches:
+            evidence = "found in " + ", ".join(sorted({m.passage for m in c.matches}))
+        block = resolved.blocks[index - 1] if index else None
+        text = block.text if block else resolved.title
+        kind = "quote_failed" if block and block.kind == "quote" else "quote_in_commentary"
+        origin = block.origin if block else 0
+        problems.setdefault(
+            origin,
+            Problem(
+                origin,
+                kind,
+                f"the quotation “{c.quote.text}” is {c.status.value}",
+                evidence=evidence,
+                text=text,
+            ),
+        )
+    return tuple(problems[k] for k in sorted(problems))

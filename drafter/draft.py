@@ -1,0 +1,599 @@
+"""``drafter draft`` and ``drafter revise``: the I/O around the drafting stages.
+
+Reads the sources, writes their snapshots and passages into the output folder *before* any
+model call, asks the model (or the offline drafter) for a structured answer, runs the one
+bounded repair round, assembles the post, writes ``draft.md``, checks it, and writes the
+provenance report (``report.md``, ``report.json``) and ``run.json`` (model, prompt hashes,
+token usage, cost, timings).
+
+Nothing is lost: every completed model response is stored under ``.drafter-cache/`` keyed by
+the hash of its request, so running the same command again after a failure (a timeout, the
+retries running out on the repair round) resumes without paying for what already arrived.
+The clock, the progress callback and the client factory are passed in.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from drafter import compose, frontmatter, ingest, prompting, report
+from drafter.chunk import chunk
+from drafter.errors import InputError, ModelAnswerError, ModelServiceError, UsageError
+from drafter.fsutil import write_atomic
+from drafter.models import CheckResult, Passage, Source
+from drafter.pricing import Usage, cost, describe
+
+Progress = Callable[[str], None]
+ClientFactory = Callable[[str], Any]
+CACHE_DIR = ".drafter-cache"
+
+
+@dataclass(frozen=True)
+class DraftJob:
+    """What ``drafter draft`` was asked to do."""
+
+    sources: tuple[Path, ...]
+    angle: str
+    notes: Path | None = None
+    number: int | None = None
+    out: Path | None = None
+    model: str | None = None
+    offline: bool = False
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Call:
+    """One model call of this run (or its answer found in the response cache)."""
+
+    purpose: str
+    request_hash: str
+    from_cache: bool
+    model: str
+    usage: Usage
+    cost_usd: float | None
+    stop_reason: str
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "purpose": self.purpose,
+            "request_hash": self.request_hash,
+            "from_cache": self.from_cache,
+            "model": self.model,
+            "usage": self.usage.to_dict(),
+            "cost_usd": self.cost_usd,
+            "stop_reason": self.stop_reason,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where everything went and how the check came out."""
+
+    folder: Path
+    draft: Path
+    report_md: Path
+    report_json: Path
+    run_json: Path
+    result: CheckResult
+    drafted_by: str
+    calls: tuple[Call, ...]
+    removed: tuple[compose.Problem, ...]
+    previous: Path | None = None
+
+    @property
+    def usage(self) -> Usage:
+        total = Usage()
+        for c in self.calls:
+            total += c.usage
+        return total
+
+    @property
+    def cost_usd(self) -> float | None:
+        costs = [c.cost_usd for c in self.calls]
+        return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
+
+
+@dataclass
+class _Session:
+    """The model side of one run: the client (made on first use), the response cache and
+    the record of every call."""
+
+    folder: Path
+    api_key: str
+    progress: Progress
+    clock: Callable[[], float]
+    client_factory: ClientFactory | None = None
+    calls: list[Call] = field(default_factory=list)
+    _client: Any = None
+
+    def ask(self, purpose: str, request: dict[str, Any]) -> Any:
+        from drafter import llm
+
+        key = prompting.request_hash(request)
+        cached = self.folder / CACHE_DIR / f"{key}.json"
+        model = str(request["model"])
+        if cached.exists():
+            try:
+                data = json.loads(cached.read_text(encoding="utf-8"))
+                reply = llm.Reply(
+                    answer=data["answer"],
+                    tool_use_id=data["tool_use_id"],
+                    usage=Usage.from_dict(data["usage"]),
+                    model=data["model"],
+                    stop_reason=data["stop_reason"],
+                    request_id=data.get("request_id", ""),
+                )
+            except (OSError, ValueError, KeyError, TypeError):
+                self.progress(f"{cached}: unreadable cache entry; asking the model again")
+            else:
+                self.progress(f"{purpose}: answer found in {CACHE_DIR}/ (no new request)")
+                self.calls.append(
+                    Call(purpose, key, True, model, Usage(), 0.0, reply.stop_reason, 0.0)
+                )
+                return reply
+        if self._client is None:
+            factory = self.client_factory or llm.make_client
+            self._client = factory(self.api_key)
+        self.progress(f"{purpose}: asking {model}…")
+        started = self.clock()
+        reply = llm.call(self._client, request, self.progress)
+        seconds = self.clock() - started
+        dollars = cost(reply.model, reply.usage)
+        self.calls.append(
+            Call(purpose, key, False, reply.model, reply.usage, dollars, reply.stop_reason, seconds)
+        )
+        self.progress(f"{purpose}: " + describe(reply.model, reply.usage, dollars))
+        if reply.stop_reason == "max_tokens":
+            raise ModelAnswerError(
+                f"the model's answer was cut off at max_tokens ({request.get('max_tokens')}) "
+                "before it was complete",
+                partial=reply.answer,
+            )
+        # Only a complete, well-formed answer is cached: anything else is asked for again.
+        compose.parse_answer(reply.answer)
+        write_atomic(
+            cached,
+            json.dumps(
+                {
+                    "request_hash": key,
+                    "purpose": purpose,
+                    "model": reply.model,
+                    "answer": reply.answer,
+                    "tool_use_id": reply.tool_use_id,
+                    "usage": reply.usage.to_dict(),
+                    "stop_reason": reply.stop_reason,
+                    "request_id": reply.request_id,
+                },
+                ensure_ascii=False,
+                indent=1,
+            ),
+        )
+        return reply
+
+
+# --- shared steps -----------------------------------------------------------------------
+
+
+def _slug(text: str) -> str:
+    words = ingest.slug(text).split("-")[:6]
+    return "-".join(words) or "draft"
+
+
+def _snapshot(folder: Path, sources: Sequence[Source]) -> list[dict[str, Any]]:
+    """Copy each source into ``folder/sources/`` and return the front-matter entries."""
+    entries = []
+    for s in sources:
+        original = Path(s.path)
+        target = folder / "sources" / f"{s.id}{original.suffix or '.txt'}"
+        if original.resolve() != target.resolve():
+            text, _ = ingest.read_text(original)
+            write_atomic(target, text)
+        entry: dict[str, Any] = {"id": s.id, "path": target.relative_to(folder).as_posix()}
+        if s.url:
+            entry["url"] = s.url
+        if s.title:
+            entry["title"] = s.title
+        entry["sha256"] = s.sha256
+        entries.append(entry)
+    return entries
+
+
+def _write_passages(folder: Path, passages: Sequence[Passage]) -> None:
+    write_atomic(
+        folder / "passages.json",
+        json.dumps(
+            [
+                {"id": p.id, "source": p.source_id, "start": p.start, "end": p.end, "text": p.text}
+                for p in passages
+            ],
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n",
+    )
+
+
+def _problems(
+    answer: compose.Answer, passages: Mapping[str, Passage], sources: Sequence[Source]
+) -> tuple[compose.Problem, ...]:
+    """Everything that fails in ``answer``: bad blocks, then quotes that fail the check."""
+    from drafter.extract import extract
+    from drafter.index import build
+    from drafter.verify import verify
+
+    structural = compose.block_problems(answer, passages)
+    resolved = compose.resolve(answer, passages, sources)
+    assembled = compose.assemble(resolved)
+    checks = verify(extract(assembled.markdown, sources, first_line=1), build(sources))
+    seen = {p.block for p in structural}
+    found = [p for p in compose.check_problems(resolved, assembled, checks) if p.block not in seen]
+    return tuple(sorted([*structural, *found], key=lambda p: p.block))
+
+
+def _settle(
+    answer: compose.Answer, passages: Mapping[str, Passage], sources: Sequence[Source]
+) -> tuple[compose.Answer, tuple[compose.Problem, ...]]:
+    """Remove what still fails (no model: removing a block can change what a later quote is
+    attributed to, so look again, a bounded number of times)."""
+    removed: list[compose.Problem] = []
+    for _ in range(3):
+        problems = _problems(answer, passages, sources)
+        if not problems:
+            break
+        removed += problems
+        answer = compose.drop(answer, problems)
+    return answer, tuple(removed)
+
+
+def _model_answer(
+    session: _Session,
+    first: dict[str, Any],
+    passages: Mapping[str, Passage],
+    sources: Sequence[Source],
+) -> tuple[compose.Answer, tuple[compose.Problem, ...]]:
+    """Ask, check, and (once) repair. Returns the answer to assemble and what was removed."""
+    reply = session.ask("draft", first)
+    answer = compose.parse_answer(reply.answer)
+    problems = _problems(answer, passages, sources)
+    if not problems:
+        return answer, ()
+    session.progress(f"repair round: {len(problems)} block(s) failed; asking once more")
+    second = prompting.repair_request(first, reply.tool_use_id, reply.answer, problems)
+    reply = session.ask("repair", second)
+    return _settle(compose.parse_answer(reply.answer), passages, sources)
+
+
+def _report_extra(removed: Sequence[compose.Problem]) -> str:
+    if not removed:
+        return ""
+    lines = [
+        "",
+        "## Removed by drafter",
+        "",
+        "These blocks still failed after the repair round and are not in the draft:",
+        "",
+    ]
+    for p in removed:
+        text = p.text.replace("\n", " ")
+        lines.append(f"- block {p.block} ({p.kind}): {p.detail}. Text: {text[:300]}")
+    return "\n".join(lines) + "\n"
+
+
+def _finish(
+    *,
+    folder: Path,
+    draft_path: Path,
+    meta: dict[str, Any],
+    answer: compose.Answer,
+    removed: Sequence[compose.Problem],
+    passages: Mapping[str, Passage],
+    sources: Sequence[Source],
+    overwrite: bool,
+    note: str,
+    run: dict[str, Any],
+    calls: Sequence[Call],
+    drafted_by: str,
+    clock: Callable[[], float],
+    started: float,
+    previous: Path | None = None,
+) -> Outcome:
+    from drafter.check import check_draft
+
+    resolved = compose.resolve(answer, passages, sources)
+    assembled = compose.assemble(resolved, note=note)
+    meta = {"title": assembled.title, **meta}
+    write_atomic(draft_path, frontmatter.dump(meta, assembled.markdown), overwrite=overwrite)
+
+    checked_at = clock()
+    result = check_draft(draft_path, [])
+    check_seconds = clock() - checked_at
+
+    report_md = folder / "report.md"
+    report_json = folder / "report.json"
+    write_atomic(report_md, report.to_markdown(result) + _report_extra(removed))
+    data = json.loads(report.to_json(result))
+    data["removed"] = [p.to_dict() for p in removed]
+    write_atomic(report_json, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+    outcome = Outcome(
+        folder=folder,
+        draft=draft_path,
+        report_md=report_md,
+        report_json=report_json,
+        run_json=folder / "run.json",
+        result=result,
+        drafted_by=drafted_by,
+        calls=tuple(calls),
+        removed=tuple(removed),
+        previous=previous,
+    )
+    run.update(
+        {
+            "status": "ok" if result.ok else "check_failed",
+            "draft": draft_path.name,
+            "previous": previous.name if previous else None,
+            "calls": [c.to_dict() for c in calls],
+            "usage": outcome.usage.to_dict(),
+            "cost_usd": outcome.cost_usd,
+            "removed": [p.to_dict() for p in removed],
+            "check": report.summary(result),
+            "timings": {
+                "model_seconds": round(sum(c.seconds for c in calls), 3),
+                "check_seconds": round(check_seconds, 3),
+                "total_seconds": round(clock() - started, 3),
+            },
+        }
+    )
+    write_atomic(outcome.run_json, json.dumps(run, ensure_ascii=False, indent=2) + "\n")
+    return outcome
+
+
+def _failed(folder: Path, run: dict[str, Any], session: _Session, exc: ModelServiceError) -> None:
+    """Keep what the failed run did: the partial answer and the calls that completed."""
+    if isinstance(exc, ModelAnswerError) and exc.partial is not None:
+        write_atomic(
+            folder / "partial-answer.json",
+            json.dumps({"error": str(exc), "partial": exc.partial}, ensure_ascii=False, indent=1),
+        )
+    run.update(
+        {
+            "status": "model_failed",
+            "error": str(exc),
+            "calls": [c.to_dict() for c in session.calls],
+        }
+    )
+    write_atomic(folder / "run.json", json.dumps(run, ensure_ascii=False, indent=2) + "\n")
+
+
+def _load_sources(paths: Sequence[Path], progress: Progress) -> tuple[Source, ...]:
+    sources, warnings = ingest.load_sources(paths)
+    for w in warnings:
+        progress(f"warning: {w}")
+    return sources
+
+
+def _passages(sources: Sequence[Source]) -> dict[str, Passage]:
+    return {p.id: p for s in sources for p in chunk(s)}
+
+
+def _prompt_hashes(prompts: prompting.Prompts) -> dict[str, str]:
+    return dict(prompts.hashes)
+
+
+# --- the commands -----------------------------------------------------------------------
+
+
+def run_draft(
+    job: DraftJob,
+    *,
+    api_key: str | None,
+    progress: Progress,
+    client_factory: ClientFactory | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> Outcome:
+    started = clock()
+    if not job.sources:
+        raise UsageError("draft needs at least one SOURCE file")
+    if not job.angle.strip():
+        raise UsageError("--angle is empty: say in a sentence what the post is about")
+    notes = ""
+    if job.notes is not None:
+        notes, _ = ingest.read_text(job.notes)
+    folder = job.out or Path("drafts") / (str(job.number) if job.number else _slug(job.angle))
+    draft_path = folder / "draft.md"
+    if draft_path.exists() and not job.force:
+        raise InputError(str(draft_path), "already exists; pass --force to replace it")
+    sources = _load_sources(job.sources, progress)
+    passages = _passages(sources)
+
+    # The sources and passages go to disk before any model call: a failure keeps them.
+    entries = _snapshot(folder, sources)
+    _write_passages(folder, list(passages.values()))
+
+    offline = job.offline or not api_key
+    run: dict[str, Any] = {
+        "command": "draft",
+        "started_at": now().isoformat(timespec="seconds"),
+        "angle": job.angle,
+        "number": job.number,
+        "sources": entries,
+        "passages": len(passages),
+    }
+    meta: dict[str, Any] = {"sources": entries}
+    if offline:
+        why = "--offline" if job.offline else "no ANTHROPIC_API_KEY in the environment"
+        progress(f"offline drafter ({why}): no model; commentary is left as [TK: …] slots")
+        from drafter import offline as offline_drafter
+
+        answer = offline_drafter.draft(sources, list(passages.values()), job.angle, job.number)
+        answer, removed = _settle(answer, passages, sources)
+        run.update({"drafted_by": "offline", "model": None, "prompts": {}})
+        meta["drafter"] = {"drafted_by": "offline", "number": job.number, "angle": job.angle}
+        return _finish(
+            folder=folder,
+            draft_path=draft_path,
+            meta=meta,
+            answer=answer,
+            removed=removed,
+            passages=passages,
+            sources=sources,
+            overwrite=job.force,
+            note="drafter offline draft: replace every [TK: …] slot with your own words.",
+            run=run,
+            calls=(),
+            drafted_by="offline",
+            clock=clock,
+            started=started,
+        )
+
+    from drafter import llm
+
+    model = job.model or llm.default_model()
+    prompts = prompting.load_prompts()
+    number = str(job.number) if job.number is not None else "<number>"
+    task = prompting.render(
+        "draft_task.j2", number=number, angle=job.angle, notes=notes.strip(),
+        tool_name=prompting.TOOL_NAME,
+    )
+    first = prompting.request(
+        model, prompts, prompting.passages_text(sources, list(passages.values())), task
+    )
+    run.update({"drafted_by": "model", "model": model, "prompts": _prompt_hashes(prompts)})
+    session = _Session(folder, str(api_key), progress, clock, client_factory)
+    try:
+        answer, removed = _model_answer(session, first, passages, sources)
+    except ModelServiceError as exc:
+        _failed(folder, run, session, exc)
+        raise
+    answer = compose.house_title(answer, job.number)
+    meta["drafter"] = {"drafted_by": model, "number": job.number, "angle": job.angle}
+    return _finish(
+        folder=folder,
+        draft_path=draft_path,
+        meta=meta,
+        answer=answer,
+        removed=removed,
+        passages=passages,
+        sources=sources,
+        overwrite=job.force,
+        note="",
+        run=run,
+        calls=session.calls,
+        drafted_by=model,
+        clock=clock,
+        started=started,
+    )
+
+
+def _next_version(draft_path: Path) -> Path:
+    n = 1
+    while (candidate := draft_path.with_name(f"{draft_path.stem}.v{n}.md")).exists():
+        n += 1
+    return candidate
+
+
+def run_revise(
+    draft_path: Path,
+    note: str,
+    *,
+    api_key: str | None,
+    model: str | None = None,
+    progress: Progress,
+    client_factory: ClientFactory | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> Outcome:
+    from drafter.check import read_draft
+
+    started = clock()
+    if not note.strip():
+        raise UsageError("--note is empty: say what the revision should change")
+    doc, warnings = read_draft(draft_path)
+    for w in warnings:
+        progress(f"warning: {w}")
+    paths = ingest.draft_source_paths(draft_path, doc.meta)
+    if not paths:
+        raise InputError(
+            str(draft_path), "lists no sources in its front matter; revise needs them"
+        )
+    if not api_key:
+        raise UsageError(
+            "revise needs the model: set ANTHROPIC_API_KEY (the offline drafter only drafts)"
+        )
+    from drafter import llm
+
+    folder = draft_path.parent
+    sources = _load_sources(paths, progress)
+    passages = _passages(sources)
+    _write_passages(folder, list(passages.values()))
+    settings = doc.meta.get("drafter") if isinstance(doc.meta.get("drafter"), dict) else {}
+    assert isinstance(settings, dict)
+    number = settings.get("number")
+    if number is None:  # a draft drafter did not make: the number is in its title
+        found = re.search(r"RTZ #(\d+)", f"{doc.meta.get('title', '')}\n{doc.body}")
+        number = int(found.group(1)) if found else None
+    model = model or llm.default_model()
+    prompts = prompting.load_prompts()
+    task = prompting.render(
+        "revise_task.j2",
+        number=str(number) if number is not None else "<number>",
+        draft=doc.body.strip(),
+        note=note.strip(),
+        tool_name=prompting.TOOL_NAME,
+    )
+    first = prompting.request(
+        model, prompts, prompting.passages_text(sources, list(passages.values())), task
+    )
+    entries = [e for e in doc.meta.get("sources", []) if isinstance(e, dict)]
+    run: dict[str, Any] = {
+        "command": "revise",
+        "started_at": now().isoformat(timespec="seconds"),
+        "note": note,
+        "number": number,
+        "sources": entries,
+        "passages": len(passages),
+        "drafted_by": "model",
+        "model": model,
+        "prompts": _prompt_hashes(prompts),
+    }
+    session = _Session(folder, api_key, progress, clock, client_factory)
+    try:
+        answer, removed = _model_answer(session, first, passages, sources)
+    except ModelServiceError as exc:
+        _failed(folder, run, session, exc)
+        raise
+    answer = compose.house_title(answer, number if isinstance(number, int) else None)
+    # Keep the writer's current version beside the new one before replacing it.
+    previous = _next_version(draft_path)
+    text, _ = ingest.read_text(draft_path)
+    write_atomic(previous, text, overwrite=False)
+    meta = {k: v for k, v in doc.meta.items() if k != "title"}
+    meta["drafter"] = {**settings, "drafted_by": model, "revised_from": previous.name}
+    return _finish(
+        folder=folder,
+        draft_path=draft_path,
+        meta=meta,
+        answer=answer,
+        removed=removed,
+        passages=passages,
+        sources=sources,
+        overwrite=True,
+        note="",
+        run=run,
+        calls=session.calls,
+        drafted_by=model,
+        clock=clock,
+        started=started,
+        previous=previous,
+    )

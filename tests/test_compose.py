@@ -1,0 +1,124 @@
+"""The pure drafting stages: compose, offline, pricing."""
+
+from __future__ import annotations
+
+import pytest
+
+from drafter import compose, offline
+from drafter.chunk import chunk
+from drafter.errors import ModelAnswerError
+from drafter.ingest import load_source
+from drafter.pricing import PRICES, Usage, cache_savings, cost, describe, price_for
+
+from .conftest import EXAMPLE
+
+SCMP = load_source(EXAMPLE / "scmp.md")[0]
+PASSAGES = {p.id: p for p in chunk(SCMP)}
+
+
+def test_quote_text_comes_from_the_passage_not_the_model() -> None:
+    answer = compose.parse_answer(
+        {
+            "title": "AI: x. RTZ #1",
+            "blocks": [
+                {"type": "quote", "passage_id": "scmp:p01", "text": "the model typed this"},
+                {"type": "quote", "passage_id": "scmp:p18", "span": "26 per cent"},
+            ],
+        }
+    )
+    resolved = compose.resolve(answer, PASSAGES, [SCMP])
+    assert resolved.blocks[0].text == PASSAGES["scmp:p01"].text
+    assert resolved.blocks[1].text == "26 per cent"
+    assert resolved.blocks[-1] == compose.Block("commentary", compose.STAY_TUNED)
+
+
+def test_block_problems_name_unknown_ids_and_bad_spans() -> None:
+    answer = compose.parse_answer(
+        {
+            "title": "AI: x. RTZ #1",
+            "blocks": [
+                {"type": "quote", "passage_id": "scmp:p42"},
+                {"type": "quote", "passage_id": "scmp:p02", "span": "not in there"},
+                {"type": "poem", "text": "?"},
+                {"type": "commentary", "text": "fine"},
+            ],
+        }
+    )
+    problems = compose.block_problems(answer, PASSAGES)
+    assert [(p.block, p.kind) for p in problems] == [
+        (1, "unknown_passage"), (2, "span_not_in_passage"), (3, "malformed")]
+    assert "scmp:p01" in problems[0].evidence
+    assert PASSAGES["scmp:p02"].text in problems[1].evidence
+    kept = compose.drop(answer, problems)
+    assert [b.text for b in kept.blocks] == ["fine"]
+
+
+@pytest.mark.parametrize("bad", [None, [], {"title": 3, "blocks": []}, {"title": "x"}])
+def test_a_wrong_shape_is_a_model_answer_error(bad: object) -> None:
+    with pytest.raises(ModelAnswerError):
+        compose.parse_answer(bad)
+
+
+def test_lead_in_links_the_article_once() -> None:
+    text = f"As the SCMP reports in “{SCMP.title}”:"
+    linked = compose._link_titles(text, [SCMP])
+    assert linked == f"As the SCMP reports in [“{SCMP.title}”](http://scmp.com):"
+    assert compose._link_titles(linked, [SCMP]) == linked
+
+
+def test_offline_choice_is_deterministic_and_skips_boilerplate() -> None:
+    chosen = offline.choose(list(PASSAGES.values()))
+    assert chosen == offline.choose(list(PASSAGES.values()))
+    ids = [p.id for p in chosen]
+    assert ids[0] == "scmp:p01"  # the lede
+    assert ids == sorted(ids)  # the article's order
+    assert not any("did not immediately respond" in p.text for p in chosen)
+    assert not any(p.text.startswith("Source:") for p in chosen)
+    # Direct speech is what a writer quotes first.
+    assert "scmp:p05" in ids and "scmp:p09" in ids
+
+
+def test_offline_lead_in_and_title() -> None:
+    assert offline.lead_in(SCMP, first=True) == (
+        "As the South China Morning Post (SCMP) reports in "
+        "“Nvidia taps 2 young Chinese AI experts to strengthen research”:"
+    )
+    assert offline.title("US AI Talent hunt includes China.", 767) == (
+        "AI: US AI Talent hunt includes China. RTZ #767")
+    assert offline.title("a “quoted” angle", None) == "AI: TK headline. RTZ #TK"
+
+
+def test_cost_uses_the_one_price_table() -> None:
+    usage = Usage(1_000_000, 1_000_000, 1_000_000, 1_000_000)
+    p = PRICES["claude-sonnet-5-5"]
+    assert cost("claude-sonnet-5-5", usage) == pytest.approx(
+        p.input + p.output + p.cache_write + p.cache_read)
+    assert price_for("claude-sonnet-4-5-20250929") == PRICES["claude-sonnet-4-5"]
+    assert cost("claude-unknown-9", usage) is None
+    assert "no price on file" in describe("claude-unknown-9", usage, None)
+    assert Usage(1, 2, 3, 4) + Usage(1, 1, 1, 1) == Usage(2, 3, 4, 5)
+    assert cache_savings("claude-sonnet-5-5", Usage(cache_read_input_tokens=1_000_000)) == (
+        pytest.approx(p.input - p.cache_read))
+
+
+def test_default_model_is_the_newest_sonnet_in_the_sdk() -> None:
+    from drafter import llm
+
+    model = llm.default_model()
+    assert model.startswith("claude-sonnet-")
+    assert price_for(model) is not None
+
+
+@pytest.mark.parametrize(
+    ("title", "number", "expected"),
+    [
+        ("AI: Nvidia hires in China. RTZ #768", 768, "AI: Nvidia hires in China. RTZ #768"),
+        ("Nvidia hires in China", 768, "AI: Nvidia hires in China. RTZ #768"),
+        ("AI: Nvidia hires in China. RTZ #12", 768, "AI: Nvidia hires in China. RTZ #768"),
+        ("AI: Nvidia hires in China. RTZ #<number>", None, "AI: Nvidia hires in China. RTZ #TK"),
+        ("AI: Nvidia hires. RTZ #767", None, "AI: Nvidia hires. RTZ #767"),
+        ("", 5, "AI: TK headline. RTZ #5"),
+    ],
+)
+def test_house_title(title: str, number: int | None, expected: str) -> None:
+    assert compose.house_title(compose.Answer(title, ()), number).title == expected
