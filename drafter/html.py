@@ -189,8 +189,11 @@ def source_from_html(
     from drafter.ingest import sha256, slug
 
     article = extract_article(decode_html(data, header_charset), shown, url)
+    # The site's name makes the most readable id; the page's canonical URL names the site
+    # even when the copy came from a file, a mirror or a local test server.
+    named = fallback_id(article.url) if article.url else "page"
     return Source(
-        id=slug(fallback),
+        id=slug(named if named != "page" else fallback),
         text=article.text,
         sha256=sha256(article.text),
         title=article.title,
