@@ -164,6 +164,26 @@ def _from_library(
     return [*pinned, *found], by_sha, warnings
 
 
+def _front_matter_urls(meta: dict[str, object]) -> dict[str, str]:
+    """Front-matter sources given by URL alone (no path): URL → the sha256 it pins, or ""."""
+    entries = meta.get("sources")
+    out: dict[str, str] = {}
+    if isinstance(entries, list):
+        for item in entries:
+            if isinstance(item, dict) and not item.get("path") and ingest.is_url(
+                str(item.get("url") or "")
+            ):
+                out[str(item["url"])] = str(item.get("sha256") or "")
+    return out
+
+
+def _library_holds(path: Path, shas: Sequence[str]) -> set[str]:
+    from drafter.library import Library
+
+    with Library(path) as lib:
+        return {sha for sha in shas if lib.by_sha256(sha)}
+
+
 def check_draft(
     draft: Path,
     source_paths: Sequence[Path | str],
@@ -177,13 +197,28 @@ def check_draft(
     unique = list(
         dict.fromkeys(p if ingest.is_url(p) else Path(p).resolve() for p in paths)
     )
-    if not unique and library is None:
+    urls = _front_matter_urls(doc.meta)
+    if library is not None and urls:
+        # Pinned snapshots the library holds are read from it, not fetched again.
+        held = _library_holds(library, [sha for sha in urls.values() if sha])
+        urls = {u: sha for u, sha in urls.items() if sha not in held}
+    if not unique and not urls and library is None:
         raise UsageError(
             f"{draft}: no sources to check against; pass --source FILE|URL, --library "
             "(or list them in the draft's front matter)"
         )
     sources, source_warnings = ingest.load_sources(unique)
     warnings += source_warnings + pinned_warnings(draft, doc.meta, sources)
+    fetched = []
+    for url, sha in urls.items():
+        src, _ = ingest.load_ref(url)
+        fetched.append(src)
+        if sha and src.sha256 != sha:
+            warnings.append(
+                f"{url}: changed since the draft was made (sha256 differs from the draft's "
+                "front matter)"
+            )
+    sources = ingest.unique_ids([*sources, *fetched])
     body_line = doc.body_line + 1
     entries: dict[str, Entry] = {}
     if library is not None:
