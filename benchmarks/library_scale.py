@@ -31,12 +31,14 @@ PUBLICATIONS = [
     "The Harbour Ledger", "Riverside Gazette", "Northgate Business Daily", "The Evening Post",
     "Metro Chronicle", "The Coastal Times", "Valley Herald", "The Capital Observer",
 ]
-COMMON = (
+_COMMON_WORDS = (
     "the of and to in a is that for on with as was said by it at from be have has an "
     "are this which but not were they their will its more would after about also been "
     "had than when new one two three last year week officials company government people"
-).split()
-VERBS = "approved rejected announced delayed expanded reviewed cut raised defended".split()
+)
+_VERB_WORDS = "approved rejected announced delayed expanded reviewed cut raised defended"
+COMMON = _COMMON_WORDS.split()
+VERBS = _VERB_WORDS.split()
 
 
 def make_vocabulary(rng: random.Random, n: int = 4000) -> list[str]:
@@ -168,10 +170,20 @@ def main() -> None:
 
     drafter = [sys.executable, "-m", "drafter"]
     print("check --library:")
-    runs = [timed([*drafter, "check", str(draft), "--library", str(lib)])[0] for _ in range(3)]
-    lib_time = min(runs)
-    print(f"  {lib_time:.3f} s (best of 3 fresh processes: "
-          + ", ".join(f"{r:.3f}" for r in runs) + ")")
+    runs = sorted(
+        timed([*drafter, "check", str(draft), "--library", str(lib)])[0] for _ in range(5)
+    )
+    lib_time = runs[len(runs) // 2]
+    print(f"  {lib_time:.3f} s median of 5 fresh processes (best {runs[0]:.3f}, worst "
+          f"{runs[-1]:.3f}; Python start-up and imports included)")
+    from drafter.check import check_draft
+
+    warm = []
+    for _ in range(3):
+        started = time.perf_counter()
+        check_draft(draft, [], library=lib)
+        warm.append(time.perf_counter() - started)
+    print(f"  {min(warm):.3f} s in-process (check_draft alone, best of 3)")
     print("check --source × all articles:")
     files = [a for p in paths for a in ("--source", str(p))]
     files_time, _ = timed([*drafter, "check", str(draft), *files])

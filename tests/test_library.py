@@ -222,6 +222,8 @@ def test_an_older_library_opens_and_is_migrated(tmp_path: Path) -> None:
         assert lib.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         (entry,) = lib.entries()
         assert entry.passage_count == 2
+        # The word counts a check looks quotes up by were built from the old passages.
+        assert lib.candidates([[["lighthouse", "keeper"]]]) == ["old"]
     assert run("sources", "add", EXAMPLE / "scmp.md", "--library", path).exit_code == 0
     assert assert_consistent(path) == 2
 
