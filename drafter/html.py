@@ -128,21 +128,25 @@ def _blocks(element: object) -> list[str]:
 def extract_article(html: str, shown: str, url: str = "") -> Article:
     """The main article of a page. ``shown`` names the file or URL in errors."""
     import trafilatura
+    from lxml.etree import LxmlError
 
+    if not html.strip():
+        raise InputError(shown, "is empty: there is no page to read")
+    if "\x00" in html[:4096]:
+        raise InputError(shown, "looks like a binary file (it contains NUL bytes), not a page")
     try:
-        tree = _prepare(html)
-    except (ValueError, TypeError) as exc:  # lxml: empty or unparsable document
+        doc = trafilatura.bare_extraction(
+            _prepare(html),
+            url=url or None,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_formatting=False,
+            include_links=False,
+        )
+    except (LxmlError, ValueError, TypeError) as exc:  # a document lxml cannot parse
         raise InputError(shown, f"is not an HTML page that can be parsed ({exc})") from None
-    doc = trafilatura.bare_extraction(
-        tree,
-        url=url or None,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_formatting=False,
-        include_links=False,
-    )
     if doc is None or isinstance(doc, dict) or doc.body is None:
         raise InputError(shown, "no article text found on the page")
     paragraphs = _blocks(doc.body)
