@@ -42,6 +42,10 @@ def fast_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     # A server that never answers must fail the test in well under a second.
     monkeypatch.setattr(fetch, "TIMEOUT", 0.5)
     monkeypatch.setattr(fetch, "TOTAL_TIME", 10.0)
+    # The test server is on this machine: never route it through a proxy the environment
+    # may name (httpx honours HTTP_PROXY and friends).
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
 
 
 def chunks(ref: str) -> dict[str, str]:
