@@ -25,8 +25,8 @@ from drafter.verify import verify
 if TYPE_CHECKING:
     from drafter.library import Entry, Library
 
-PHRASE_WORDS = 4  # words per phrase looked up in the library: rare enough, survives edits
-MAX_PHRASES = 12  # per quote; a long block quote is found by a sample of its phrases
+PHRASE_WORDS = 4  # words per run a quote is looked up by in the library (its rarest pair)
+MAX_PHRASES = 40  # runs per quote; a very long block quote is looked up by a sample
 
 
 def read_draft(path: Path) -> tuple[frontmatter.Document, list[str]]:
