@@ -396,7 +396,11 @@ class Library:
         if row is None:
             raise InputError(source_id, f"no such source in the library {self.path}")
         sid, text, sha, title, pub, short, url, author, date, frm, fmt = row
-        return Source(sid, text, sha, title, pub, short, url, author, date, frm, fmt)
+        # Where it came from: a file's path, or (for a page) its URL when it names no other.
+        web = frm.lower().startswith(("http://", "https://"))
+        path = "" if web else frm
+        url = url or (frm if web else "")
+        return Source(sid, text, sha, title, pub, short, url, author, date, path, fmt)
 
     @_translated
     def raw(self, source_id: str) -> bytes:
