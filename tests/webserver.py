@@ -84,6 +84,9 @@ class Handler(BaseHTTPRequestHandler):
         elif path.startswith("/chain/"):
             n = int(path.rsplit("/", 1)[1])
             self._redirect(301 if n % 2 else 302, f"/chain/{n + 1}" if n < 3 else "/news")
+        elif path.startswith("/endless/"):  # a new address every time: no loop, no end
+            n = int(path.rsplit("/", 1)[1])
+            self._redirect(302, f"/endless/{n + 1}")
         elif path == "/loop/a":
             self._redirect(302, "/loop/b")
         elif path == "/loop/b":
