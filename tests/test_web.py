@@ -103,6 +103,14 @@ def test_a_local_html_file_is_a_source(tmp_path: Path) -> None:
            "option.”" in texts
 
 
+def test_a_plain_text_url_is_read_like_a_file(web: Server) -> None:
+    result = run("chunk", f"{web.base}/notes.md", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["source"]["title"] == "Field notes"
+    assert [p["text"] for p in data["passages"]] == ["First note about the harbour.", "Second."]
+
+
 def test_redirect_chain_is_followed(web: Server, tmp_path: Path) -> None:
     assert chunks(f"{web.base}/chain/1") == chunks(f"{web.base}/news")
     lib = tmp_path / "lib.sqlite"

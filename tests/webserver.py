@@ -110,6 +110,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, _file("report.pdf"), html)  # a PDF the server calls HTML
         elif path == "/no-article":
             self._send(200, _file("no-article.html"), html)
+        elif path == "/notes.md":
+            body = "---\ntitle: Field notes\n---\n\nFirst note about the harbour.\n\nSecond."
+            self._send(200, body.encode(), "text/markdown; charset=utf-8")
         elif path == "/changing":
             self._send(200, self.server.changing, html)
         else:
