@@ -1,20 +1,32 @@
 """``drafter check``: read a draft and its sources, run the pure stages, return the result.
 
 This module does the I/O around the checker stages (extract → verify); the report is
-rendered by ``report`` and written by the CLI.
+rendered by ``report`` and written by the CLI. Sources are files, URLs, and (with a source
+library) the library's snapshots that the draft's quotes can come from: those few are found
+through the library's full-text index, so a check does not read every article.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drafter import frontmatter, ingest
 from drafter.errors import InputError, UsageError
 from drafter.extract import extract
 from drafter.index import build
-from drafter.models import CheckResult, Source
+from drafter.models import CheckResult, Quote, QuoteCheck, Source
 from drafter.verify import verify
+
+if TYPE_CHECKING:
+    from drafter.library import Entry, Library
+
+PHRASE_WORDS = 4  # words per run a quote is looked up by in the library (its rarest pair)
+MAX_PHRASES = 40  # runs per quote; a very long block quote is looked up by a sample
 
 
 def read_draft(path: Path) -> tuple[frontmatter.Document, list[str]]:
@@ -54,17 +66,175 @@ def pinned_warnings(draft: Path, meta: dict[str, object], sources: Sequence[Sour
     return out
 
 
-def check_draft(draft: Path, source_paths: Sequence[Path], strict: bool = False) -> CheckResult:
+def _phrases(text: str) -> list[list[str]]:
+    """Runs of a quote's words to look up in the library; editorial marks (omissions,
+    brackets) split it, so no phrase spans words the source does not have together."""
+    from drafter.library import fts_words
+
+    out: list[list[str]] = []
+    for piece in re.split(r"…|\.\.\.|\[[^\]]*\]", text):
+        words = fts_words(piece)
+        if len(words) <= PHRASE_WORDS:
+            if words:
+                out.append(words)
+            continue
+        starts = list(range(0, len(words) - PHRASE_WORDS + 1, PHRASE_WORDS))
+        if starts[-1] != len(words) - PHRASE_WORDS:
+            starts.append(len(words) - PHRASE_WORDS)
+        out += [words[i : i + PHRASE_WORDS] for i in starts]
+    if len(out) > MAX_PHRASES:
+        step = len(out) / MAX_PHRASES
+        out = [out[int(i * step)] for i in range(MAX_PHRASES)]
+    return out
+
+
+def _human_date(iso: str) -> str:
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{when.day} {when:%B %Y}"
+
+
+def _pinned(
+    lib: Library, meta: dict[str, object]
+) -> tuple[list[Source], list[str]]:
+    """Snapshots the draft's front matter pins by sha256 (loaded from the library when the
+    entry names no file), and a warning for each that the library has a newer version of."""
+    entries = meta.get("sources")
+    if not isinstance(entries, list):
+        return [], []
+    sources: list[Source] = []
+    warnings: list[str] = []
+    for item in entries:
+        if not isinstance(item, dict) or not item.get("sha256"):
+            continue
+        sha = str(item["sha256"])
+        name = str(item.get("url") or item.get("path") or item.get("id") or sha[:12])
+        found = lib.by_sha256(sha)
+        if found:
+            pinned = found[0]
+            newest = lib.latest(pinned)
+            if newest.version > pinned.version:
+                warnings.append(
+                    f"{name}: the library has a newer version of this source ({newest.id}, "
+                    f"retrieved {_human_date(newest.retrieved_at)}) than the one the draft "
+                    f"was checked against ({pinned.id}, sha256 {sha[:12]}…)"
+                )
+            if not item.get("path"):
+                sources.append(lib.source(pinned.id))
+        elif item.get("url"):
+            versions = lib.by_url(str(item["url"]))
+            if versions:
+                newest = versions[-1]
+                warnings.append(
+                    f"{name}: the library has no snapshot with the sha256 the draft pins "
+                    f"({sha[:12]}…); its newest is {newest.id}, retrieved "
+                    f"{_human_date(newest.retrieved_at)}"
+                )
+    return sources, warnings
+
+
+def _library_note(check: QuoteCheck, entries: dict[str, Entry]) -> QuoteCheck:
+    """For a quote the draft attributes to no source, say which library piece it is from."""
+    if check.quote.attributed_to is not None or not check.matches or check.note:
+        return check
+    first = check.matches[0]
+    entry = entries.get(first.source)
+    if entry is None:
+        return check
+    title = f" “{entry.title}”" if entry.title else ""
+    note = (
+        f"this quote is from {entry.label}{title} you added on "
+        f"{_human_date(entry.retrieved_at)} ({first.passage})"
+    )
+    return replace(check, note=note)
+
+
+def _from_library(
+    path: Path, meta: dict[str, object], quotes: Sequence[Quote]
+) -> tuple[list[Source], dict[str, Entry], list[str]]:
+    """The library snapshots this draft's quotes can come from, their records by sha256,
+    and warnings about pinned snapshots."""
+    from drafter.library import Library
+
+    with Library(path) as lib:
+        pinned, warnings = _pinned(lib, meta)
+        ids = lib.candidates([_phrases(q.text) for q in quotes])
+        found = [lib.source(i) for i in ids]
+        by_sha: dict[str, Entry] = {}
+        for src in [*found, *pinned]:
+            entry = lib.entry(src.id)
+            if entry is not None:
+                by_sha[src.sha256] = entry
+    return [*pinned, *found], by_sha, warnings
+
+
+def _front_matter_urls(meta: dict[str, object]) -> dict[str, str]:
+    """Front-matter sources given by URL alone (no path): URL → the sha256 it pins, or ""."""
+    entries = meta.get("sources")
+    out: dict[str, str] = {}
+    if isinstance(entries, list):
+        for item in entries:
+            if isinstance(item, dict) and not item.get("path") and ingest.is_url(
+                str(item.get("url") or "")
+            ):
+                out[str(item["url"])] = str(item.get("sha256") or "")
+    return out
+
+
+def _library_holds(path: Path, shas: Sequence[str]) -> set[str]:
+    from drafter.library import Library
+
+    with Library(path) as lib:
+        return {sha for sha in shas if lib.by_sha256(sha)}
+
+
+def check_draft(
+    draft: Path,
+    source_paths: Sequence[Path | str],
+    strict: bool = False,
+    library: Path | None = None,
+) -> CheckResult:
+    """Check ``draft`` against files and URLs (``source_paths`` and the draft's front
+    matter) and, when ``library`` is given, the source library at that path."""
     doc, warnings = read_draft(draft)
     paths = [*source_paths, *ingest.draft_source_paths(draft, doc.meta)]
-    unique = list(dict.fromkeys(p.resolve() for p in paths))
-    if not unique:
+    unique = list(
+        dict.fromkeys(p if ingest.is_url(p) else Path(p).resolve() for p in paths)
+    )
+    urls = _front_matter_urls(doc.meta)
+    if library is not None and urls:
+        # Pinned snapshots the library holds are read from it, not fetched again.
+        held = _library_holds(library, [sha for sha in urls.values() if sha])
+        urls = {u: sha for u, sha in urls.items() if sha not in held}
+    if not unique and not urls and library is None:
         raise UsageError(
-            f"{draft}: no sources to check against; pass --source FILE "
+            f"{draft}: no sources to check against; pass --source FILE|URL, --library "
             "(or list them in the draft's front matter)"
         )
-    sources, source_warnings = ingest.load_sources([Path(p) for p in unique])
+    sources, source_warnings = ingest.load_sources(unique)
     warnings += source_warnings + pinned_warnings(draft, doc.meta, sources)
-    quotes = extract(doc.body, sources, first_line=doc.body_line + 1)
+    fetched = []
+    for url, sha in urls.items():
+        src, _ = ingest.load_ref(url)
+        fetched.append(src)
+        if sha and src.sha256 != sha:
+            warnings.append(
+                f"{url}: changed since the draft was made (sha256 differs from the draft's "
+                "front matter)"
+            )
+    sources = ingest.unique_ids([*sources, *fetched])
+    body_line = doc.body_line + 1
+    entries: dict[str, Entry] = {}
+    if library is not None:
+        first = extract(doc.body, sources, first_line=body_line)
+        extra, entries, lib_warnings = _from_library(library, doc.meta, first)
+        warnings += lib_warnings
+        sources = ingest.unique_ids([*sources, *extra])
+    quotes = extract(doc.body, sources, first_line=body_line)
     checks = verify(quotes, build(sources))
+    if entries:
+        by_id = {s.id: entries[s.sha256] for s in sources if s.sha256 in entries}
+        checks = tuple(_library_note(c, by_id) for c in checks)
     return CheckResult(str(draft), sources, checks, strict, tuple(warnings))

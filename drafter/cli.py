@@ -7,12 +7,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from drafter import __version__
-from drafter.errors import EXIT_CHECK_FAILED, DrafterError
+from drafter.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, DrafterError
+
+if TYPE_CHECKING:
+    from drafter.library import Entry, Library
 
 _PATH = click.Path(path_type=Path)
 
@@ -42,15 +45,28 @@ def _emit(text: str, output: Path | None) -> None:
     click.echo(f"wrote {output}", err=True)
 
 
+# Sources are strings, not click.Path: a Path would turn "https://x" into "https:/x".
+_LIBRARY_FLAG = "\0default"  # `--library` given without a path
+
+
 @main.command()
 @click.argument("draft", type=_PATH)
 @click.option(
     "--source",
     "sources",
     multiple=True,
-    type=_PATH,
-    metavar="FILE",
-    help="A source article (.txt or .md); repeat for several.",
+    metavar="FILE|URL",
+    help="A source article (.txt, .md, .html or an http(s) URL); repeat for several.",
+)
+@click.option(
+    "--library",
+    "library",
+    is_flag=False,
+    flag_value=_LIBRARY_FLAG,
+    default=None,
+    metavar="[PATH]",
+    help="Also check against the source library (default .drafter/library.sqlite, "
+    "or $DRAFTER_LIBRARY).",
 )
 @click.option(
     "--format",
@@ -63,7 +79,12 @@ def _emit(text: str, output: Path | None) -> None:
 @click.option("--output", "-o", type=_PATH, help="Write the report to FILE instead of stdout.")
 @click.option("--strict", is_flag=True, help="Fail unchecked scare quotes and short terms too.")
 def check(
-    draft: Path, sources: tuple[Path, ...], fmt: str, output: Path | None, strict: bool
+    draft: Path,
+    sources: tuple[str, ...],
+    library: str | None,
+    fmt: str,
+    output: Path | None,
+    strict: bool,
 ) -> None:
     """Prove where every quote of DRAFT is in its sources, or say why it is not.
 
@@ -72,7 +93,12 @@ def check(
     from drafter import report
     from drafter.check import check_draft
 
-    result = check_draft(draft, sources, strict=strict)
+    lib = None
+    if library is not None:
+        from drafter.library import default_path
+
+        lib = default_path(None if library == _LIBRARY_FLAG else Path(library))
+    result = check_draft(draft, sources, strict=strict, library=lib)
     if fmt == "json":
         text = report.to_json(result)
     elif fmt == "md":
@@ -97,9 +123,8 @@ def check(
     "--source",
     "sources",
     multiple=True,
-    type=_PATH,
-    metavar="FILE",
-    help="A source article (.txt or .md); repeat for several.",
+    metavar="FILE|URL",
+    help="A source article (.txt, .md, .html or an http(s) URL); repeat for several.",
 )
 @click.option(
     "--format",
@@ -116,7 +141,7 @@ def check(
 @click.option("--strict", is_flag=True, help="Fail unchecked scare quotes and short terms too.")
 def render(
     draft: Path,
-    sources: tuple[Path, ...],
+    sources: tuple[str, ...],
     fmt: str,
     out: Path | None,
     force: bool,
@@ -157,16 +182,16 @@ def render(
 
 
 @main.command()
-@click.argument("source", type=_PATH)
+@click.argument("source", metavar="SOURCE")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def chunk(source: Path, fmt: str) -> None:
-    """Show the passages of SOURCE with their ids and character offsets."""
+def chunk(source: str, fmt: str) -> None:
+    """Show the passages of SOURCE (a file or an http(s) URL) with their ids and offsets."""
     from drafter.chunk import chunk as cut
-    from drafter.ingest import load_source
+    from drafter.ingest import load_ref
 
-    src, warning = load_source(source)
+    src, warning = load_ref(source)
     if warning:
         click.echo(f"warning: {warning}", err=True)
     passages = cut(src)
@@ -325,3 +350,140 @@ def revise(draft_path: Path, note: str, model: str | None) -> None:
     _print_outcome(outcome)
     if not outcome.result.ok:
         sys.exit(EXIT_CHECK_FAILED)
+
+
+# --- the source library ---------------------------------------------------------------------
+
+_library_option = click.option(
+    "--library",
+    "library",
+    type=_PATH,
+    default=None,
+    metavar="PATH",
+    help="The library file (default .drafter/library.sqlite, or $DRAFTER_LIBRARY).",
+)
+
+
+@main.group()
+def sources() -> None:
+    """The source library: add files and URLs once, search them, check drafts against them."""
+
+
+def _open(library: Path | None, *, create: bool = False) -> Library:
+    from drafter.library import Library, default_path
+
+    return Library(default_path(library), create=create)
+
+
+def _describe(entry: Entry) -> str:
+    pub = f"{entry.publication} " if entry.publication else ""
+    title = f"“{entry.title}”" if entry.title else entry.origin
+    return f"{pub}{title}"
+
+
+@sources.command("add")
+@click.argument("refs", nargs=-1, required=True, metavar="FILE|URL…")
+@_library_option
+def sources_add(refs: tuple[str, ...], library: Path | None) -> None:
+    """Add files (.txt, .md, .html) and web pages to the library.
+
+    Each source is fetched and extracted completely before it is stored, in one transaction:
+    a source that fails adds nothing. The others are still added; the exit code is 2 if any
+    failed.
+    """
+    from drafter.ingest import load_snapshot
+
+    failed = 0
+    with _open(library, create=True) as lib:
+        for ref in refs:
+            try:
+                snap = load_snapshot(ref)
+                if snap.warning:
+                    click.echo(f"warning: {snap.warning}", err=True)
+                added = lib.add(snap)
+            except DrafterError as exc:
+                click.echo(f"drafter: error: {exc}", err=True)
+                failed += 1
+                continue
+            e = added.entry
+            if added.status == "unchanged":
+                click.echo(f"unchanged {e.id}: already in the library ({_describe(e)})")
+            else:
+                what = f"added {e.id}" if added.status == "added" else (
+                    f"added {e.id} (version {e.version}: the content changed)"
+                )
+                click.echo(f"{what}: {_describe(e)}, {e.passage_count} passages")
+    if failed:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@sources.command("list")
+@_library_option
+def sources_list(library: Path | None) -> None:
+    """Every snapshot in the library, oldest first."""
+    with _open(library) as lib:
+        entries = lib.entries()
+    if not entries:
+        click.echo("the library is empty; add sources with `drafter sources add FILE|URL`")
+    for e in entries:
+        version = f" v{e.version}" if e.version > 1 else ""
+        click.echo(
+            f"{e.id:<20} {e.retrieved_at[:10]}{version:<4} {_describe(e)} "
+            f"({e.passage_count} passages) {e.url or e.retrieved_from}"
+        )
+
+
+@sources.command("show")
+@click.argument("source_id", metavar="ID")
+@_library_option
+def sources_show(source_id: str, library: Path | None) -> None:
+    """A snapshot's metadata and its passages."""
+    from drafter.errors import InputError
+
+    with _open(library) as lib:
+        e = lib.entry(source_id)
+        if e is None:
+            raise InputError(source_id, f"no such source in the library {lib.path}")
+        passages = lib.passages(source_id)
+        newest = lib.latest(e)
+    for label, value in (
+        ("id", e.id),
+        ("title", e.title),
+        ("publication", e.publication),
+        ("author", e.author),
+        ("date", e.date),
+        ("url", e.url),
+        ("retrieved", f"{e.retrieved_at} from {e.retrieved_from}"),
+        ("version", f"{e.version}" + ("" if newest.id == e.id else f" (newest: {newest.id})")),
+        ("sha256", e.sha256),
+        ("content", e.content_type),
+    ):
+        if value:
+            click.echo(f"{label + ':':<13}{value}")
+    click.echo(f"passages:    {len(passages)}")
+    for p in passages:
+        click.echo(f"\n{p.id} [{p.start}:{p.end}]\n{p.text}")
+
+
+@sources.command("search")
+@click.argument("words")
+@click.option("--limit", default=20, show_default=True, help="At most this many passages.")
+@_library_option
+def sources_search(words: str, limit: int, library: Path | None) -> None:
+    """Passages containing every one of WORDS (full-text search), best first."""
+    with _open(library) as lib:
+        hits = lib.search(words, limit=limit)
+    if not hits:
+        click.echo(f"no passage contains all of: {words}", err=True)
+    for h in hits:
+        click.echo(f"{h.passage_id}  {_describe(h.source)}\n    {h.snippet}")
+
+
+@sources.command("remove")
+@click.argument("source_id", metavar="ID")
+@_library_option
+def sources_remove(source_id: str, library: Path | None) -> None:
+    """Remove one snapshot (and its passages) from the library."""
+    with _open(library) as lib:
+        e = lib.remove(source_id)
+    click.echo(f"removed {e.id}: {_describe(e)}")

@@ -1,8 +1,10 @@
-"""Read source articles and drafts from disk. This is the only stage that touches files.
+"""Read source articles and drafts from disk or the web. This is the only stage that touches
+source files; URLs are downloaded through ``fetch`` and HTML is turned into text by ``html``.
 
-Takes paths; returns ``Source`` snapshots (text with newlines normalised to ``\\n`` and its
-sha256) and draft documents. Every way a file can be unusable becomes an ``InputError``
-naming the file and the problem.
+Takes paths and URLs; returns ``Source`` snapshots (text with newlines normalised to ``\\n``
+and its sha256) and draft documents; ``load_snapshot`` also returns the original bytes and
+where and when they were retrieved, for the source library. Every way a file or a page can be
+unusable becomes an ``InputError`` naming the file or URL and the problem.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import codecs
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +22,8 @@ from drafter import frontmatter
 from drafter.errors import InputError
 from drafter.models import Source
 
-# Formats drafter reads as sources; HTML and URLs arrive with the sources issue.
+# Formats drafter reads as sources (and http(s) URLs).
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 META_FIELDS = ("title", "publication", "short_name", "url", "author", "date")
@@ -96,15 +101,94 @@ def source_from_text(
 
 def load_source(path: Path) -> tuple[Source, str | None]:
     suffix = path.suffix.lower()
-    if suffix in (".html", ".htm"):
-        raise InputError(
-            str(path), "HTML sources are not supported yet; save the article as .txt or .md"
-        )
+    if suffix in HTML_SUFFIXES:
+        snap = _html_file(path)
+        return snap.source, snap.warning
     text, warning = read_text(path)
     if not text.strip():
         raise InputError(str(path), "is empty: a source needs text to quote")
     fmt = "markdown" if suffix in MARKDOWN_SUFFIXES else "text"
     return source_from_text(text, path=str(path), fallback_id=path.stem, fmt=fmt), warning
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A source as retrieved: the ``Source`` and what the library keeps beside it."""
+
+    source: Source
+    raw: bytes  # the original bytes (the HTML page, the file), so extraction can be redone
+    origin: str  # the URL as given, or the file's absolute path: what "the same source" means
+    retrieved_from: str  # the URL after redirects, or the file's path
+    retrieved_at: str  # ISO 8601, UTC
+    content_type: str
+    warning: str | None = None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _read_bytes(path: Path) -> bytes:
+    shown = str(path)
+    if not path.exists():
+        raise InputError(shown, "no such file")
+    if path.is_dir():
+        raise InputError(shown, "is a directory, not a file")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+
+
+def _html_file(path: Path) -> Snapshot:
+    from drafter.html import source_from_html
+
+    data = _read_bytes(path)
+    src = source_from_html(data, str(path), path=str(path), fallback=path.stem)
+    origin = str(path.resolve())
+    return Snapshot(src, data, origin, str(path), _now(), "text/html")
+
+
+def _url(url: str) -> Snapshot:
+    from drafter.fetch import fetch
+    from drafter.html import fallback_id, source_from_html
+
+    page = fetch(url)
+    if page.is_html:
+        src = source_from_html(
+            page.body, url, url=page.final_url, header_charset=page.charset,
+            fallback=fallback_id(page.final_url),
+        )
+    else:  # text/plain or text/markdown: read like a file of that kind
+        text, _ = decode(page.body, url)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if not text.strip():
+            raise InputError(url, "is empty: a source needs text to quote")
+        fmt = "markdown" if page.content_type == "text/markdown" else "text"
+        src = source_from_text(text, fallback_id=fallback_id(page.final_url), fmt=fmt)
+        if not src.url:
+            from dataclasses import replace
+
+            src = replace(src, url=page.final_url)
+    return Snapshot(src, page.body, url, page.final_url, page.retrieved_at, page.content_type)
+
+
+def is_url(ref: str | Path) -> bool:
+    return isinstance(ref, str) and ref.lower().startswith(("http://", "https://"))
+
+
+def load_snapshot(ref: str | Path) -> Snapshot:
+    """A file (.txt, .md, .html) or an http(s) URL, with its original bytes."""
+    if is_url(ref):
+        return _url(str(ref))
+    path = Path(ref)
+    if path.suffix.lower() in HTML_SUFFIXES:
+        return _html_file(path)
+    src, warning = load_source(path)
+    fmt = "text/markdown" if src.format == "markdown" else "text/plain"
+    return Snapshot(
+        src, _read_bytes(path), str(path.resolve()), str(path), _now(), fmt, warning
+    )
 
 
 def unique_ids(sources: Iterable[Source]) -> tuple[Source, ...]:
@@ -127,11 +211,18 @@ def unique_ids(sources: Iterable[Source]) -> tuple[Source, ...]:
     return tuple(out)
 
 
-def load_sources(paths: Sequence[Path]) -> tuple[tuple[Source, ...], list[str]]:
+def load_ref(ref: str | Path) -> tuple[Source, str | None]:
+    """A source from a file path or an http(s) URL."""
+    if is_url(ref):
+        return _url(str(ref)).source, None
+    return load_source(Path(ref))
+
+
+def load_sources(paths: Sequence[Path | str]) -> tuple[tuple[Source, ...], list[str]]:
     warnings = []
     sources = []
     for p in paths:
-        src, warning = load_source(p)
+        src, warning = load_ref(p)
         sources.append(src)
         if warning:
             warnings.append(warning)

@@ -1,0 +1,95 @@
+"""html.py on its own: charsets, block structure, and pages that are not articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from drafter.errors import InputError
+from drafter.html import decode_html, extract_article, fallback_id
+
+from .conftest import run
+
+CURLY = "“Quoted,” she said – at €5."
+
+
+def test_header_charset_wins_over_the_meta_tag() -> None:
+    page = f'<meta charset="utf-8"><p>{CURLY}</p>'.encode("cp1252")
+    assert CURLY in decode_html(page, "windows-1252")
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '<meta charset="windows-1252">',
+        "<meta charset=windows-1252>",
+        '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">',
+        # Browsers read a page labelled latin-1 as windows-1252, curly quotes and all.
+        '<meta charset="ISO-8859-1">',
+    ],
+)
+def test_meta_charset(meta: str) -> None:
+    page = f"<html><head>{meta}</head><body><p>{CURLY}</p></body></html>".encode("cp1252")
+    assert CURLY in decode_html(page)
+
+
+def test_undeclared_bytes_are_utf8_else_windows_1252() -> None:
+    assert CURLY in decode_html(f"<p>{CURLY}</p>".encode())
+    assert CURLY in decode_html(f"<p>{CURLY}</p>".encode("cp1252"))
+
+
+PARA = "The committee met for six hours on Wednesday and agreed on a new budget for the harbour."
+
+TABLE_PAGE = f"""<html><head><title>Budget</title></head><body><article>
+<h1>Budget</h1><p>{PARA}</p><p>{PARA.replace("six", "seven")}</p>
+<blockquote><p>“We did what we could with the money we had,” the chair said afterwards.</p>
+</blockquote>
+<table><tr><td>Roads</td><td>4.2m</td></tr><tr><td>Harbour</td><td>1.1m</td></tr></table>
+<p>{PARA.replace("six", "eight")}</p>
+</article></body></html>"""
+
+
+def test_quotes_and_table_rows_are_paragraphs_of_their_own() -> None:
+    article = extract_article(TABLE_PAGE, "page.html")
+    paragraphs = article.text.split("\n\n")
+    assert "“We did what we could with the money we had,” the chair said afterwards." in paragraphs
+    assert "Roads | 4.2m" in paragraphs
+    assert "Harbour | 1.1m" in paragraphs
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"", "is empty"),
+        (b"   \n", "is empty"),
+        (b"\x00\x01\x02\x03 binary", "looks like a binary file"),
+        (b"<html><body><p>Too short.</p></body></html>", "no article text found"),
+    ],
+)
+def test_pages_without_an_article(tmp_path: Path, content: bytes, problem: str) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(content)
+    result = run("chunk", page)
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"drafter: error: {page}: ")
+    assert problem in line
+
+
+def test_extract_error_names_the_page() -> None:
+    with pytest.raises(InputError, match=r"^https://x\.example/a: no article text found"):
+        extract_article("<html><body><nav>Home</nav></body></html>", "https://x.example/a")
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("https://www.ft.com/content/1", "ft"),
+        ("https://www.bbc.co.uk/news/1", "bbc"),
+        ("https://www.harbourledger.example/a", "harbourledger"),
+        ("http://127.0.0.1:8000/news", "page"),
+    ],
+)
+def test_fallback_id(url: str, name: str) -> None:
+    assert fallback_id(url) == name
