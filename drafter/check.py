@@ -96,9 +96,7 @@ def _human_date(iso: str) -> str:
     return f"{when.day} {when:%B %Y}"
 
 
-def _pinned(
-    lib: Library, meta: dict[str, object]
-) -> tuple[list[Source], list[str]]:
+def _pinned(lib: Library, meta: dict[str, object]) -> tuple[list[Source], list[str]]:
     """Snapshots the draft's front matter pins by sha256 (loaded from the library when the
     entry names no file), and a warning for each that the library has a newer version of."""
     entries = meta.get("sources")
@@ -176,8 +174,10 @@ def _front_matter_urls(meta: dict[str, object]) -> dict[str, str]:
     out: dict[str, str] = {}
     if isinstance(entries, list):
         for item in entries:
-            if isinstance(item, dict) and not item.get("path") and ingest.is_url(
-                str(item.get("url") or "")
+            if (
+                isinstance(item, dict)
+                and not item.get("path")
+                and ingest.is_url(str(item.get("url") or ""))
             ):
                 out[str(item["url"])] = str(item.get("sha256") or "")
     return out
@@ -200,9 +200,7 @@ def check_draft(
     matter) and, when ``library`` is given, the source library at that path."""
     doc, warnings = read_draft(draft)
     paths = [*source_paths, *ingest.draft_source_paths(draft, doc.meta)]
-    unique = list(
-        dict.fromkeys(p if ingest.is_url(p) else Path(p).resolve() for p in paths)
-    )
+    unique = list(dict.fromkeys(p if ingest.is_url(p) else Path(p).resolve() for p in paths))
     urls = _front_matter_urls(doc.meta)
     if library is not None and urls:
         # Pinned snapshots the library holds are read from it, not fetched again.

@@ -256,7 +256,14 @@ def _print_outcome(outcome: Any) -> None:
     click.echo(f"draft:   {outcome.draft}")
     if outcome.previous is not None:
         click.echo(f"previous version kept as {outcome.previous}")
-    click.echo(f"report:  {outcome.report_md} (and {outcome.report_json.name})")
+    click.echo(
+        f"report:  {outcome.report_md} (and {outcome.report_json.name}, "
+        f"{outcome.report_html.name} for the browser)"
+    )
+    if outcome.draft_html is not None:
+        click.echo(f"html:    {outcome.draft_html}")
+    else:
+        click.echo("html:    not rendered while a quote fails (see the report)")
     click.echo(f"run:     {outcome.run_json}")
     if outcome.calls:
         usage = outcome.usage
@@ -276,7 +283,7 @@ def _print_outcome(outcome: Any) -> None:
 
 
 @main.command()
-@click.argument("sources", nargs=-1, required=True, type=_PATH)
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCES…")
 @click.option("--angle", required=True, help="What the post is about, in a sentence.")
 @click.option("--notes", type=_PATH, metavar="FILE", help="The writer's notes for the model.")
 @click.option("--number", type=int, help="The post's number (RTZ #N); names the output folder.")
@@ -291,7 +298,7 @@ def _print_outcome(outcome: Any) -> None:
 @click.option("--offline", is_flag=True, help="Use the offline drafter (no model, no key).")
 @click.option("--force", is_flag=True, help="Replace an existing draft.md.")
 def draft(
-    sources: tuple[Path, ...],
+    sources: tuple[str, ...],
     angle: str,
     notes: Path | None,
     number: int | None,
@@ -300,7 +307,8 @@ def draft(
     offline: bool,
     force: bool,
 ) -> None:
-    """Draft a post in the house style from SOURCES, check it, and write the report.
+    """Draft a post in the house style from SOURCES (files or http(s) URLs), check it, and
+    write the report.
 
     Uses Claude with ANTHROPIC_API_KEY; without a key (or with --offline) the offline drafter
     picks the quotes and leaves [TK: …] slots for the commentary. Exit 0 when every quote
@@ -310,7 +318,10 @@ def draft(
 
     from drafter.draft import DraftJob, run_draft
 
-    job = DraftJob(sources, angle, notes, number, out, model, offline, force)
+    from drafter.ingest import is_url
+
+    refs = tuple(ref if is_url(ref) else Path(ref) for ref in sources)
+    job = DraftJob(refs, angle, notes, number, out, model, offline, force)
     progress = _Progress()
     try:
         outcome = run_draft(job, api_key=os.environ.get("ANTHROPIC_API_KEY"), progress=progress)
@@ -409,8 +420,10 @@ def sources_add(refs: tuple[str, ...], library: Path | None) -> None:
             if added.status == "unchanged":
                 click.echo(f"unchanged {e.id}: already in the library ({_describe(e)})")
             else:
-                what = f"added {e.id}" if added.status == "added" else (
-                    f"added {e.id} (version {e.version}: the content changed)"
+                what = (
+                    f"added {e.id}"
+                    if added.status == "added"
+                    else (f"added {e.id} (version {e.version}: the content changed)")
                 )
                 click.echo(f"{what}: {_describe(e)}, {e.passage_count} passages")
     if failed:

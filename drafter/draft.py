@@ -23,7 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from drafter import compose, frontmatter, ingest, prompting, report
+from drafter import compose, frontmatter, ingest, prompting, render, report
+from drafter import report_html as report_html_module
 from drafter.chunk import chunk
 from drafter.errors import InputError, ModelAnswerError, ModelServiceError, UsageError
 from drafter.fsutil import write_atomic
@@ -39,7 +40,7 @@ CACHE_DIR = ".drafter-cache"
 class DraftJob:
     """What ``drafter draft`` was asked to do."""
 
-    sources: tuple[Path, ...]
+    sources: tuple[Path | str, ...]  # files, or http(s) URLs
     angle: str
     notes: Path | None = None
     number: int | None = None
@@ -84,6 +85,8 @@ class Outcome:
     report_md: Path
     report_json: Path
     run_json: Path
+    report_html: Path
+    draft_html: Path | None  # None while a quote fails: the gate renders nothing
     result: CheckResult
     drafted_by: str
     calls: tuple[Call, ...]
@@ -193,11 +196,18 @@ def _snapshot(folder: Path, sources: Sequence[Source]) -> list[dict[str, Any]]:
     """Copy each source into ``folder/sources/`` and return the front-matter entries."""
     entries = []
     for s in sources:
-        original = Path(s.path)
-        target = folder / "sources" / f"{s.id}{original.suffix or '.txt'}"
-        if original.resolve() != target.resolve():
-            text, _ = ingest.read_text(original)
-            write_atomic(target, text)
+        original = Path(s.path) if s.path and not ingest.is_url(s.path) else None
+        if original is not None and original.suffix.lower() in (".txt", ".md", ".markdown"):
+            target = folder / "sources" / f"{s.id}{original.suffix}"
+            if original.resolve() != target.resolve():
+                text, _ = ingest.read_text(original)
+                write_atomic(target, text)
+        else:
+            # A web page or an HTML file: keep the extracted text and its metadata, which
+            # is exactly what was quoted (and has the same sha256), as a Markdown snapshot.
+            target = folder / "sources" / f"{s.id}.md"
+            meta = {k: getattr(s, k) for k in ingest.META_FIELDS if getattr(s, k)}
+            write_atomic(target, frontmatter.dump({"id": s.id, **meta}, s.text))
         entry: dict[str, Any] = {"id": s.id, "path": target.relative_to(folder).as_posix()}
         if s.url:
             entry["url"] = s.url
@@ -324,6 +334,10 @@ def _finish(
     data = json.loads(report.to_json(result))
     data["removed"] = [p.to_dict() for p in removed]
     write_atomic(report_json, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    draft_text = draft_path.read_text(encoding="utf-8")
+    report_html = folder / "report.html"
+    write_atomic(report_html, report_html_module.to_html(result, draft_text))
+    draft_html = _render_html(folder, draft_path, draft_text, result)
 
     outcome = Outcome(
         folder=folder,
@@ -331,6 +345,8 @@ def _finish(
         report_md=report_md,
         report_json=report_json,
         run_json=folder / "run.json",
+        report_html=report_html,
+        draft_html=draft_html,
         result=result,
         drafted_by=drafted_by,
         calls=tuple(calls),
@@ -375,7 +391,21 @@ def _failed(folder: Path, run: dict[str, Any], session: _Session, exc: ModelServ
     write_atomic(folder / "run.json", json.dumps(run, ensure_ascii=False, indent=2) + "\n")
 
 
-def _load_sources(paths: Sequence[Path], progress: Progress) -> tuple[Source, ...]:
+def _render_html(folder: Path, draft_path: Path, text: str, result: CheckResult) -> Path | None:
+    """``draft.html`` through the render gate: only when every quote passes.
+
+    A ``draft.html`` left from an earlier version of the draft would no longer match it, so a
+    failing draft takes it away rather than leaving a publishable-looking stale page.
+    """
+    target = folder / f"{draft_path.stem}.html"
+    if not result.ok:
+        target.unlink(missing_ok=True)
+        return None
+    write_atomic(target, render.render(text, result, fallback_title=draft_path.stem).html)
+    return target
+
+
+def _load_sources(paths: Sequence[Path | str], progress: Progress) -> tuple[Source, ...]:
     sources, warnings = ingest.load_sources(paths)
     for w in warnings:
         progress(f"warning: {w}")
@@ -463,7 +493,10 @@ def run_draft(
     prompts = prompting.load_prompts()
     number = str(job.number) if job.number is not None else "<number>"
     task = prompting.render(
-        "draft_task.j2", number=number, angle=job.angle, notes=notes.strip(),
+        "draft_task.j2",
+        number=number,
+        angle=job.angle,
+        notes=notes.strip(),
         tool_name=prompting.TOOL_NAME,
     )
     first = prompting.request(
@@ -524,9 +557,7 @@ def run_revise(
         progress(f"warning: {w}")
     paths = ingest.draft_source_paths(draft_path, doc.meta)
     if not paths:
-        raise InputError(
-            str(draft_path), "lists no sources in its front matter; revise needs them"
-        )
+        raise InputError(str(draft_path), "lists no sources in its front matter; revise needs them")
     if not api_key:
         raise UsageError(
             "revise needs the model: set ANTHROPIC_API_KEY (the offline drafter only drafts)"

@@ -112,8 +112,8 @@ def _read_capped(response: httpx.Response, url: str, deadline: float) -> bytes:
 def _refuse(url: str, problem: str | None) -> None:
     if problem:
         raise InputError(
-            url, f"is {problem}, not a web page; save the article's text as .txt or .md and "
-            "add that"
+            url,
+            f"is {problem}, not a web page; save the article's text as .txt or .md and add that",
         )
 
 

@@ -9,6 +9,12 @@ from pathlib import Path
 from drafter.errors import InputError, OutputExistsError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename.
 
@@ -25,6 +31,9 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
     except OSError as exc:
         raise InputError(str(path), f"cannot write: {exc.strerror or exc}") from None
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would
+        # (or the mode of the file it replaces), so a draft stays readable by the editor.
+        Path(tmp).chmod(path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
             f.flush()

@@ -72,8 +72,11 @@ def decode_html(data: bytes, header_charset: str | None = None) -> str:
     """The page's text: a byte-order mark wins, then the HTTP header's charset, then the
     page's own meta declaration, then UTF-8, then windows-1252 (what undeclared legacy
     pages almost always are)."""
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                      (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(name, errors="replace")
     for label in (header_charset, declared_charset(data)):

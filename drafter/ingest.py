@@ -156,7 +156,10 @@ def _url(url: str) -> Snapshot:
     page = fetch(url)
     if page.is_html:
         src = source_from_html(
-            page.body, url, url=page.final_url, header_charset=page.charset,
+            page.body,
+            url,
+            url=page.final_url,
+            header_charset=page.charset,
             fallback=fallback_id(page.final_url),
         )
     else:  # text/plain or text/markdown: read like a file of that kind
@@ -186,9 +189,7 @@ def load_snapshot(ref: str | Path) -> Snapshot:
         return _html_file(path)
     src, warning = load_source(path)
     fmt = "text/markdown" if src.format == "markdown" else "text/plain"
-    return Snapshot(
-        src, _read_bytes(path), str(path.resolve()), str(path), _now(), fmt, warning
-    )
+    return Snapshot(src, _read_bytes(path), str(path.resolve()), str(path), _now(), fmt, warning)
 
 
 def unique_ids(sources: Iterable[Source]) -> tuple[Source, ...]:

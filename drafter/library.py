@@ -117,8 +117,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
-_META = "id, origin, version, sha256, title, publication, short_name, url, author, date, " \
-        "format, retrieved_from, retrieved_at, content_type, passage_count"
+_META = (
+    "id, origin, version, sha256, title, publication, short_name, url, author, date, "
+    "format, retrieved_from, retrieved_at, content_type, passage_count"
+)
 
 
 @dataclass(frozen=True)
@@ -317,10 +319,25 @@ class Library:
                 "short_name, url, author, date, format, text, raw, content_type, "
                 "retrieved_from, retrieved_at, passage_count) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (sid, snap.origin, version, src.sha256, src.title, src.publication,
-                 src.short_name, src.url, src.author, src.date, src.format, src.text,
-                 snap.raw, snap.content_type, snap.retrieved_from, snap.retrieved_at,
-                 len(passages)),
+                (
+                    sid,
+                    snap.origin,
+                    version,
+                    src.sha256,
+                    src.title,
+                    src.publication,
+                    src.short_name,
+                    src.url,
+                    src.author,
+                    src.date,
+                    src.format,
+                    src.text,
+                    snap.raw,
+                    snap.content_type,
+                    snap.retrieved_from,
+                    snap.retrieved_at,
+                    len(passages),
+                ),
             )
             db.executemany(
                 "INSERT INTO passages (source_id, id, ord, start_offset, end_offset, text) "

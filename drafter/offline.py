@@ -101,7 +101,7 @@ def lead_in(source: Source, first: bool) -> str:
 def title(angle: str, number: int | None) -> str:
     headline = " ".join(angle.split()).rstrip(".")
     # Apostrophes are fine in a title; double quotes would be checked as a quotation.
-    if not headline or len(headline) > 70 or any(c in headline for c in "“”\""):
+    if not headline or len(headline) > 70 or any(c in headline for c in '“”"'):
         headline = "TK headline"
     return f"AI: {headline}. RTZ #{number if number is not None else 'TK'}"
 
@@ -115,7 +115,8 @@ def draft(
     for n, source in enumerate(sources):
         # A paragraph two sources share (a syndicated story) is quoted once.
         chosen = [
-            p for p in choose([p for p in passages if p.source_id == source.id])
+            p
+            for p in choose([p for p in passages if p.source_id == source.id])
             if p.text not in quoted
         ]
         quoted.update(p.text for p in chosen)

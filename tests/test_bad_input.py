@@ -141,3 +141,15 @@ def test_50_mb_source_gives_a_correct_report(tmp_path: Path, write) -> None:  # 
     assert text[m["start"] : m["end"]].startswith(f"Paragraph {wanted}: the council’s")
     assert near["status"] == "altered"
     assert near["nearest"]["text"].startswith(f"Paragraph {wanted}:")
+
+
+def test_reports_are_written_with_ordinary_permissions(write, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import stat
+
+    draft = write("draft.md", GOOD_DRAFT)
+    out = tmp_path / "report.json"
+    assert run("check", draft, "--source", SOURCE, "--format", "json", "-o", out).exit_code == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask

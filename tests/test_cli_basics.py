@@ -36,8 +36,13 @@ def test_chunk_text_format_and_long_paragraphs(write) -> None:  # type: ignore[n
 
 
 def test_python_dash_m_runs_the_cli() -> None:
-    done = subprocess.run([sys.executable, "-m", "drafter", "--version"], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "drafter", "--version"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "drafter" in done.stdout
 
 
@@ -49,8 +54,20 @@ def test_json_report_has_the_design_shape() -> None:
     assert set(source) == {"id", "title", "publication", "url", "path", "sha256", "chars"}
     assert source["chars"] == len(load_source(EXAMPLE / "scmp.md")[0].text)
     assert set(report["summary"]) == {"quotes", "passed", "failed", "unchecked", "by_status"}
-    keys = {"id", "text", "line", "kind", "status", "passed", "attributed_to", "matches",
-            "normalizations", "nearest", "score", "diff"}
+    keys = {
+        "id",
+        "text",
+        "line",
+        "kind",
+        "status",
+        "passed",
+        "attributed_to",
+        "matches",
+        "normalizations",
+        "nearest",
+        "score",
+        "diff",
+    }
     for q in report["quotes"]:
         assert keys <= set(q)
         if q["status"] in ("altered", "not_found"):

@@ -46,7 +46,10 @@ def test_block_problems_name_unknown_ids_and_bad_spans() -> None:
     )
     problems = compose.block_problems(answer, PASSAGES)
     assert [(p.block, p.kind) for p in problems] == [
-        (1, "unknown_passage"), (2, "span_not_in_passage"), (3, "malformed")]
+        (1, "unknown_passage"),
+        (2, "span_not_in_passage"),
+        (3, "malformed"),
+    ]
     assert "scmp:p01" in problems[0].evidence
     assert PASSAGES["scmp:p02"].text in problems[1].evidence
     kept = compose.drop(answer, problems)
@@ -84,7 +87,8 @@ def test_offline_lead_in_and_title() -> None:
         "“Nvidia taps 2 young Chinese AI experts to strengthen research”:"
     )
     assert offline.title("US AI Talent hunt includes China.", 767) == (
-        "AI: US AI Talent hunt includes China. RTZ #767")
+        "AI: US AI Talent hunt includes China. RTZ #767"
+    )
     assert offline.title("a “quoted” angle", None) == "AI: TK headline. RTZ #TK"
 
 
@@ -92,13 +96,15 @@ def test_cost_uses_the_one_price_table() -> None:
     usage = Usage(1_000_000, 1_000_000, 1_000_000, 1_000_000)
     p = PRICES["claude-sonnet-5-5"]
     assert cost("claude-sonnet-5-5", usage) == pytest.approx(
-        p.input + p.output + p.cache_write + p.cache_read)
+        p.input + p.output + p.cache_write + p.cache_read
+    )
     assert price_for("claude-sonnet-4-5-20250929") == PRICES["claude-sonnet-4-5"]
     assert cost("claude-unknown-9", usage) is None
     assert "no price on file" in describe("claude-unknown-9", usage, None)
     assert Usage(1, 2, 3, 4) + Usage(1, 1, 1, 1) == Usage(2, 3, 4, 5)
     assert cache_savings("claude-sonnet-5-5", Usage(cache_read_input_tokens=1_000_000)) == (
-        pytest.approx(p.input - p.cache_read))
+        pytest.approx(p.input - p.cache_read)
+    )
 
 
 def test_default_model_is_the_newest_sonnet_in_the_sdk() -> None:

@@ -27,8 +27,17 @@ def test_offline_draft_of_the_example_is_the_golden_one(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    args = ["draft", str(EXAMPLE / "scmp.md"), "--angle", ANGLE, "--number", "767",
-            "--offline", "--out", "out"]
+    args = [
+        "draft",
+        str(EXAMPLE / "scmp.md"),
+        "--angle",
+        ANGLE,
+        "--number",
+        "767",
+        "--offline",
+        "--out",
+        "out",
+    ]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     made = (tmp_path / "out" / "draft.md").read_text(encoding="utf-8")
@@ -60,3 +69,38 @@ def test_offline_draft_of_the_example_is_the_golden_one(
         "(NOTE: The discussions here are for information purposes only, and not meant as "
         "investment advice at any time. Thanks for joining us here)"
     )
+
+
+def test_draft_writes_the_html_page_and_report_only_through_the_gate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    args = [
+        "draft",
+        str(EXAMPLE / "scmp.md"),
+        "--angle",
+        ANGLE,
+        "--number",
+        "767",
+        "--offline",
+        "--out",
+        "out",
+    ]
+    assert CliRunner().invoke(main, args, catch_exceptions=False).exit_code == 0
+    out = tmp_path / "out"
+    page = (out / "draft.html").read_text(encoding="utf-8")
+    assert "<blockquote" in page and "Stay tuned." in page
+    assert "US chip giant Nvidia has hired two prominent" in page
+    assert "<script" in (out / "report.html").read_text(encoding="utf-8")
+
+    # A hand edit that misquotes the source: the next check-and-render refuses to publish.
+    draft = out / "draft.md"
+    draft.write_text(
+        draft.read_text(encoding="utf-8").replace(
+            "has hired two prominent", "has hired three prominent"
+        ),
+        encoding="utf-8",
+    )
+    render = CliRunner().invoke(main, ["render", str(draft), "--out", str(out / "post.html")])
+    assert render.exit_code == 1 and not (out / "post.html").exists()

@@ -134,7 +134,7 @@ def test_links_keep_only_http_https_and_mailto(write) -> None:  # type: ignore[n
     assert '<a href="mailto:ed@example.org">mail</a>' in frag
     assert '<a href="http://example.org">plain</a>' in frag
     assert frag.count("<a ") == 3
-    assert "href=\"javascript" not in frag.lower() and "href=\"data" not in frag
+    assert 'href="javascript' not in frag.lower() and 'href="data' not in frag
     assert " rel and " in frag  # the link's text stays, its target goes
 
 
@@ -165,7 +165,7 @@ def test_report_html_from_the_cli(tmp_path: Path) -> None:
     assert result.exit_code == 1
     html = out.read_text(encoding="utf-8")
     assert all(f'id="q-q{n}"' in html for n in range(1, 29))
-    assert "<script>" in html and "http-equiv=\"Content-Security-Policy\"" in html
+    assert "<script>" in html and 'http-equiv="Content-Security-Policy"' in html
 
 
 # --- the clipboard ---------------------------------------------------------------------------

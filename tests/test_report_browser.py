@@ -48,8 +48,14 @@ COLOURS = {
     "fail": "rgb(255, 214, 211)",
 }
 GROUP = {
-    "exact": "pass", "normalized": "pass", "title": "pass", "elided": "note",
-    "bracketed": "note", "unchecked": "warn", "altered": "fail", "misattributed": "fail",
+    "exact": "pass",
+    "normalized": "pass",
+    "title": "pass",
+    "elided": "note",
+    "bracketed": "note",
+    "unchecked": "warn",
+    "altered": "fail",
+    "misattributed": "fail",
     "not_found": "fail",
 }
 
@@ -283,10 +289,13 @@ def test_nothing_hostile_runs_in_the_browser(
     page.wait_for_timeout(100)
     assert page.evaluate("window.__pwned") is None
     assert page.evaluate("document.scripts.length") == (1 if page_name == "report" else 0)
-    assert page.evaluate(
-        """() => document.querySelectorAll(
+    assert (
+        page.evaluate(
+            """() => document.querySelectorAll(
             '[onerror], [onload], [onmouseover], iframe, svg, img, object, embed').length"""
-    ) == 0
+        )
+        == 0
+    )
     hrefs = page.evaluate("Array.from(document.links).map(a => a.getAttribute('href'))")
     assert all(h.startswith(("http:", "https:", "mailto:")) for h in hrefs)
     text = page.inner_text("body")

@@ -19,6 +19,7 @@ print(sorted(m for m in sys.modules if m.split(".")[0] in ("anthropic", "httpx2"
 
 
 def test_help_does_not_import_the_sdk() -> None:
-    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert done.stdout.strip() == "[]"

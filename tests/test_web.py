@@ -64,8 +64,10 @@ def test_news_article_keeps_the_article_and_drops_the_page_furniture(web: Server
     assert texts[0].startswith("The port authority said on Monday")
     # Headings, captions and list items are passages of their own.
     assert "What changes for the workers" in texts
-    assert "Container cranes at the east quay, where the first electric conversions will take " \
-           "place." in texts
+    assert (
+        "Container cranes at the east quay, where the first electric conversions will take "
+        "place." in texts
+    )
     assert "Forty mechanics retrained over eighteen months" in texts
     assert texts[-1].startswith("“Every port is going to do this within a decade.")
     assert next(iter(passages)) == "harbourledger:p01"
@@ -90,8 +92,10 @@ def test_metadata_comes_from_the_page(web: Server, tmp_path: Path) -> None:
 
 def test_windows_1252_declared_only_in_a_meta_tag(web: Server) -> None:
     texts = list(chunks(f"{web.base}/cp1252").values())
-    assert "“We either fix it now or we close it next year,” she said. “There is no third " \
-           "option.”" in texts
+    assert (
+        "“We either fix it now or we close it next year,” she said. “There is no third "
+        "option.”" in texts
+    )
     assert any("city’s engineers" in t for t in texts)
     assert any("€ 2.4 million" in t for t in texts)
     assert any("consultation – the first" in t for t in texts)
@@ -99,8 +103,10 @@ def test_windows_1252_declared_only_in_a_meta_tag(web: Server) -> None:
 
 def test_a_local_html_file_is_a_source(tmp_path: Path) -> None:
     texts = list(chunks(str(WEB / "cp1252.html")).values())
-    assert "“We either fix it now or we close it next year,” she said. “There is no third " \
-           "option.”" in texts
+    assert (
+        "“We either fix it now or we close it next year,” she said. “There is no third "
+        "option.”" in texts
+    )
 
 
 def test_a_plain_text_url_is_read_like_a_file(web: Server) -> None:
@@ -235,3 +241,32 @@ def test_same_url_with_new_content_keeps_both_versions(web: Server, tmp_path: Pa
     result = run("check", draft, "--library", lib)
     assert result.exit_code == 0, result.output
     assert "the library has a newer version of this source (harbourledger-v2" in result.stdout
+
+
+def test_draft_from_a_url_keeps_a_snapshot_that_checks_later(
+    web: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    result = run(
+        "draft",
+        f"{web.base}/news",
+        "--angle",
+        "Ports go electric",
+        "--number",
+        "9",
+        "--offline",
+        "--out",
+        "out",
+    )
+    assert result.exit_code == 0, result.output
+    draft = tmp_path / "out" / "draft.md"
+    assert "The Harbour Ledger" in draft.read_text(encoding="utf-8")
+    # The snapshot, not the web, is what a later check reads: no request is made.
+    asked = len(web.requests)
+    check = run("check", draft, "--format", "json")
+    assert len(web.requests) == asked
+    assert check.exit_code == 0, check.output
+    report = json.loads(check.stdout)
+    assert report["summary"]["failed"] == 0 and report["summary"]["quotes"] >= 3
+    assert report["sources"][0]["id"] == "harbourledger"
