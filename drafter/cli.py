@@ -317,7 +317,6 @@ def draft(
     import os
 
     from drafter.draft import DraftJob, run_draft
-
     from drafter.ingest import is_url
 
     refs = tuple(ref if is_url(ref) else Path(ref) for ref in sources)
