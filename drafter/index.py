@@ -22,7 +22,7 @@ from drafter.models import Source
 from drafter.normalize import ALL_RULES, TEXT_RULES, Normalized, normalize
 
 MAX_HITS = 200  # places kept per needle and source
-MAX_TOTAL = 1000  # places kept per needle in the whole library
+MAX_TOTAL = 200  # places kept per needle in the whole library (a rarer needle decides)
 
 
 @dataclass(frozen=True)
