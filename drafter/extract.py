@@ -130,29 +130,42 @@ def flatten(inline: Token, line: int, in_blockquote: bool) -> Paragraph:
 def _double_marks(text: str, para: Paragraph, start: int = 0) -> list[tuple[int, bool]]:
     """(offset, is_opening) for each double quote mark, straight ones decided by context."""
     marks = []
-    depth = 0
+    openers: list[str] = []
     for i in range(start, len(text)):
         c = text[i]
         if c not in OPEN_DOUBLE and c not in CLOSE_DOUBLE and c != STRAIGHT:
             continue
         if para.in_code(i):
             continue
-        if c in OPEN_DOUBLE:
+        if c == "“" and openers and openers[-1] == "„":
+            opening = False  # German „…“: the low mark opens, the high one closes
+        elif c in OPEN_DOUBLE:
             opening = True
         elif c in CLOSE_DOUBLE:
             opening = False
         else:
             before = text[i - 1] if i > 0 else " "
             after = text[i + 1] if i + 1 < len(text) else " "
+            starts_word = not after.isspace() and after not in ".,;:!?)]}"
             if before in _OPENING_CONTEXT and not after.isspace():
                 opening = True
+            elif not openers and starts_word and (before in ":：" or _cjk(before)):
+                opening = True  # He said:"we …", 他说"…": nothing is open, so this opens
             elif not before.isspace():
                 opening = False
             else:
-                opening = depth == 0
-        depth = depth + 1 if opening else max(depth - 1, 0)
+                opening = not openers
+        if opening:
+            openers.append(c)
+        elif openers:
+            openers.pop()
         marks.append((i, opening))
     return marks
+
+
+def _cjk(c: str) -> bool:
+    """Chinese, Japanese and Korean script: no spaces separate words (or quotes) from it."""
+    return "\u2e80" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af" or "\uf900" <= c <= "\ufaff"
 
 
 def _is_apostrophe(text: str, i: int) -> bool:
@@ -180,7 +193,7 @@ def _single_spans(text: str, para: Paragraph, skip: list[tuple[int, int]]) -> li
         if opening and not (c == "'" and open_at is not None and not before.isspace()):
             open_at = i
         elif open_at is not None and not before.isspace():
-            if i > open_at + 1:
+            if sum(ch.isalnum() for ch in text[open_at + 1 : i]) >= 2:  # not rock 'n' roll
                 spans.append((open_at + 1, i))
             open_at = None
     return spans
@@ -238,9 +251,13 @@ def _names(sources: Sequence[Source]) -> list[_Names]:
     out = []
     for s in sources:
         pats = []
+        # Names are matched as written: a publication called "Time" or "The Information"
+        # must not be found in "at the same time" or "the information". Only a long title
+        # is matched in any case (headlines get recapitalised).
+        long_title = len(s.title.split()) >= 4
         for value, flags in (
-            (s.publication, re.IGNORECASE),
-            (s.title, re.IGNORECASE),
+            (s.publication, 0),
+            (s.title, re.IGNORECASE if long_title else 0),
             (s.short_name, 0),
         ):
             value = value.strip()
@@ -337,6 +354,7 @@ def extract_paragraphs(paras: Iterable[Paragraph], sources: Sequence[Source] = (
 
         spans, unclosed = _double_spans(text, para)
         whole = (len(spans) == 1 and spans[0].block) or (not spans and unclosed and unclosed.block)
+        before = current  # quotes in this paragraph are attributed by what precedes them
         if not whole:
             # Commentary: it may name a source (a lead-in) or end a run of quotes from one.
             named = _named(para, names, len(text))
@@ -345,7 +363,7 @@ def extract_paragraphs(paras: Iterable[Paragraph], sources: Sequence[Source] = (
             elif text.rstrip().endswith(":") and _LEAD_IN_VERB.search(text):
                 current = None
         for span in spans:
-            attributed = current if span.block else (_named(para, names, span.start) or current)
+            attributed = before if span.block else (_named(para, names, span.start) or before)
             intro = bool(_TITLE_INTRO.search(text[: span.start - 1]))
             add(
                 text[span.start : span.end],

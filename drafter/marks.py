@@ -103,8 +103,8 @@ def parse(text: str) -> Marked:
         after = text[m.end() : m.end() + 1]
         if token.lower() == "[sic]":
             sic = True
-            # Drop the mark and one of the spaces around it: "thest [sic] times".
-            if buf and buf[-1].endswith(" ") and after in (" ", ""):
+            # Drop the mark and the space before it: "thest [sic] times", "definately [sic]."
+            if buf and buf[-1].endswith(" ") and not after.isalnum():
                 buf[-1] = buf[-1][:-1]
         elif inner in ("…", "...") or token in ("…", "..."):
             flush(Gap.ELISION, "")

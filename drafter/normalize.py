@@ -54,6 +54,9 @@ def _table(rules: frozenset[str]) -> dict[int, str]:
     return table
 
 
+_DASH_ENTITY = r"&(?:mdash|ndash|minus|#8211|#8212|#8722);"
+
+
 def _event_parts(rules: frozenset[str], scanning: bool = False) -> list[str]:
     """Patterns of the length-changing spots. ``scanning``: the dash pattern starts at the
     dash (see ``_scanners``); otherwise it takes the spaces before it too."""
@@ -65,6 +68,8 @@ def _event_parts(rules: frozenset[str], scanning: bool = False) -> list[str]:
     if WHITESPACE in rules:
         parts.append(r"  +")  # two literal spaces: the engine can skip ahead to them
     if MARKUP in rules:
+        if DASHES in rules and WHITESPACE in rules:
+            parts.append(_DASH_ENTITY + r"[ -]*" if scanning else r" *" + _DASH_ENTITY + r"[ -]*")
         parts += [
             r"\*+",
             r"(?<!\w)_+|_+(?!\w)",
@@ -83,6 +88,9 @@ def _events(rules: frozenset[str]) -> re.Pattern[str]:
     return re.compile("|".join(_event_parts(rules)) or r"(?!)")
 
 
+_DASH_ENTITY_RE = re.compile(_DASH_ENTITY)
+
+
 @cache
 def _scanners(rules: frozenset[str]) -> tuple[re.Pattern[str], ...]:
     """The same events as ``_events``, one pattern per first character.
@@ -94,25 +102,26 @@ def _scanners(rules: frozenset[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in _event_parts(rules, scanning=True))
 
 
-def _event_spans(text: str, rules: frozenset[str]) -> list[tuple[int, int]]:
+def _event_spans(text: str, rules: frozenset[str]) -> list[tuple[int, int, bool]]:
+    """(start, end, merged) of the spots to rewrite; ``merged`` when scanners overlapped."""
     spans = []
     spaced_dashes = DASHES in rules and WHITESPACE in rules
     for pattern in _scanners(rules):
         for m in pattern.finditer(text):
             a, b = m.span()
-            if spaced_dashes and text[a] == "-":
+            if spaced_dashes and (text[a] == "-" or _DASH_ENTITY_RE.match(text, a)):
                 while a > 0 and text[a - 1] == " ":
                     a -= 1
                 if b - a == 1:
                     continue  # a plain hyphen, as in "start-up": nothing to change
             spans.append((a, b))
     spans.sort()
-    merged: list[tuple[int, int]] = []
+    merged: list[tuple[int, int, bool]] = []
     for a, b in spans:
         if merged and a < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]), True)
         else:
-            merged.append((a, b))
+            merged.append((a, b, False))
     return merged
 
 
@@ -164,8 +173,8 @@ def _translate(text: str, rules: frozenset[str]) -> str:
 
 def _replacement(token: str, rules: frozenset[str]) -> str:
     first = token[0]
-    if first == " " or first == "-":
-        if "-" in token:
+    if first == " " or first == "-" or _DASH_ENTITY_RE.match(token):
+        if "-" in token or _DASH_ENTITY_RE.search(token):
             return "-"  # spaces around a dash, and runs of dashes, are one plain hyphen
         return " "
     if first == "*" or first == "_":
@@ -173,7 +182,8 @@ def _replacement(token: str, rules: frozenset[str]) -> str:
     if first == "[" or first == "]" or first == "<":
         return ""
     if first == "&" and len(token) > 1:
-        return _char(_entity(token), rules) if not _entity(token).isascii() else _entity(token)
+        decoded = _translate(_entity(token), rules)  # &mdash; is a dash, &nbsp; a space
+        return "".join(_char(c, rules) if not c.isascii() else c for c in decoded)
     return _char(token, rules)
 
 
@@ -210,9 +220,14 @@ def normalize(text: str, rules: Iterable[str] = TEXT_RULES) -> Normalized:
     out = 0  # length of output so far
     delta = 0
     events = _events(ruleset)
-    for a, b in _event_spans(translated, ruleset):
+    for a, b, overlapped in _event_spans(translated, ruleset):
         token = translated[a:b]
-        new = events.sub(lambda m: _replacement(m.group(), ruleset), token)
+        # A lone spot was matched in its context (a link's "[" needs the "](" after it), so
+        # it is rewritten as matched; overlapping spots are worked out on their own text.
+        if overlapped:
+            new = events.sub(lambda m: _replacement(m.group(), ruleset), token)
+        else:
+            new = _replacement(token, ruleset)
         if new == token:
             continue
         pieces.append(translated[pos:a])

@@ -81,14 +81,25 @@ def _weak_needles(plan: _Plan) -> list[str]:
 # --- locating -----------------------------------------------------------------------------
 
 
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] neither begins nor ends inside a word.
+
+    “ore engineers” is in “more engineers” and “he would resign” in “she would resign”, but
+    neither is a quotation of it.
+    """
+    if start > 0 and text[start].isalnum() and text[start - 1].isalnum():
+        return False
+    return not (end < len(text) and text[end - 1].isalnum() and text[end].isalnum())
+
+
 def _locations(library: Library, hits: Hits, needle: str) -> list[tuple[Indexed, int, int]]:
-    """Original-text spans of every hit of ``needle``."""
+    """Original-text spans of every hit of ``needle`` that stands on word boundaries."""
     out = []
     for si, starts in sorted(hits.at(needle).items()):
         ix = library[si]
         for s in starts:
-            a, b = ix.norm.span_to_original(s, s + len(needle))
-            out.append((ix, a, b))
+            if _whole_words(ix.norm.text, s, s + len(needle)):
+                out.append((ix, *ix.norm.span_to_original(s, s + len(needle))))
     return out[:MAX_LOCATIONS]
 
 
@@ -123,18 +134,26 @@ def _title(quote: Quote, titles: Sequence[tuple[str, str]]) -> Match | None:
 
 
 def _find_after(ix: Indexed, variants: Sequence[str], start: int) -> tuple[int, str] | None:
+    """The first whole-word occurrence of any variant at or after ``start``."""
+    text = ix.norm.text
     best: tuple[int, str] | None = None
     for v in variants:
-        i = ix.norm.text.find(v, start)
+        i = text.find(v, start)
+        while i >= 0 and not _whole_words(text, i, i + len(v)):
+            i = text.find(v, i + 1)
         if i >= 0 and (best is None or i < best[0]):
             best = (i, v)
     return best
 
 
 def _find_before(ix: Indexed, variants: Sequence[str], end: int) -> tuple[int, str] | None:
+    """The last whole-word occurrence of any variant ending at or before ``end``."""
+    text = ix.norm.text
     best: tuple[int, str] | None = None
     for v in variants:
-        i = ix.norm.text.rfind(v, 0, end)
+        i = text.rfind(v, 0, end)
+        while i >= 0 and not _whole_words(text, i, i + len(v)):
+            i = text.rfind(v, 0, i + len(v) - 1)
         if i >= 0 and (best is None or i > best[0]):
             best = (i, v)
     return best
@@ -185,6 +204,8 @@ def _match_segments(plan: _Plan, library: Library, hits: Hits) -> QuoteCheck | N
         for si, starts in sorted(hits.at(variant).items()):
             ix = library[si]
             for at in starts:
+                if not _whole_words(ix.norm.text, at, at + len(variant)):
+                    continue
                 spans = _segments_at(plan, ix, anchor, at, variant)
                 if spans is not None:
                     found.append((ix, spans))
