@@ -33,6 +33,7 @@ MAX_LOCATIONS = 50
 _SIC_NOTE = "[sic] is the editor's mark"
 _CASE_NOTE = "a bracketed letter changes case"
 CANDIDATES = 3
+VOTE_BONUS = 0.1  # how much the rarest anchors' place is preferred among near misses
 SMALL_LIBRARY = 200_000  # characters; below this a quote with no anchors is aligned everywhere
 
 
@@ -259,7 +260,13 @@ def _clusters(
     positions.sort()
     group: list[tuple[int, int, str]] = []
     for hit in [*positions, (-1, -1, "")]:
-        if group and (hit[0] != group[0][0] or hit[1] - group[-1][1] > width):
+        # A group spans at most two quote lengths: hits of a chunk repeated in every
+        # paragraph must not chain into one group covering the whole source.
+        if group and (
+            hit[0] != group[0][0]
+            or hit[1] - group[-1][1] > width
+            or hit[1] - group[0][1] > 2 * width
+        ):
             votes = sum(weight[n] for n in {h[2] for h in group})
             out.append((votes, group[0][0], group[0][1], group[-1][1]))
             group = []
@@ -278,16 +285,39 @@ def _align(plan: _Plan, ix: Indexed, lo: int, hi: int) -> tuple[float, Nearest, 
     if al is None:
         return None
     start, end = (al.dest_start, al.dest_end) if len(plan.bare) <= len(window) else (0, len(window))
-    while start > 0 and window[start - 1] != " ":
-        start -= 1
-    while end < len(window) and window[end] != " ":
-        end += 1
-    span = window[start:end].strip(" ")
-    start = lo + window.find(span, start)
+    start, end = _snap(window, start, end)
+    span = window[start:end]
+    start += lo
     score = round(fuzz.ratio(plan.bare, span) / 100, 3)
     a, b = _sentences(ix, *ix.norm.span_to_original(start, start + len(span)))
     shown = normal_form(ix.source.text[a:b], ix.norm_rules)
     return score, Nearest(ix.source.id, a, b, ix.source.text[a:b]), word_diff(shown, plan.bare)
+
+
+def _snap(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move an alignment's ends to word boundaries: a word it half covers is taken in, a
+    word it only touches (a character or two) is left out."""
+    while start < end and text[start] == " ":
+        start += 1
+    while end > start and text[end - 1] == " ":
+        end -= 1
+    if start > 0 and text[start - 1] != " ":
+        word_start = text.rfind(" ", 0, start) + 1
+        word_end = text.find(" ", start)
+        word_end = len(text) if word_end < 0 else word_end
+        if start - word_start <= (word_end - word_start) // 2:
+            start = word_start
+        else:
+            start = min(word_end + 1, end)
+    if end < len(text) and text[end] != " ":
+        word_start = text.rfind(" ", 0, end) + 1
+        word_end = text.find(" ", end)
+        word_end = len(text) if word_end < 0 else word_end
+        if end - word_start >= (word_end - word_start + 1) // 2:
+            end = word_end
+        else:
+            end = max(word_start - 1, start)
+    return start, end
 
 
 _SENTENCE_START = re.compile(r"[.!?][\"'”’)\]]*\s+")
@@ -298,7 +328,7 @@ def _sentences(ix: Indexed, a: int, b: int) -> tuple[int, int]:
     text = ix.source.text
     passage = ix.passages[ix.passage_index(a)] if ix.passages else None
     lo, hi = (passage[1], passage[2]) if passage else (0, len(text))
-    reach = max(b - a, 40)
+    reach = max(2 * (b - a), 80)  # how far a sentence boundary is looked for, each way
     starts = [m.end() for m in _SENTENCE_START.finditer(text, max(lo, a - reach), a)]
     new_a = starts[-1] if starts else (lo if a - lo <= reach else a)
     end = _SENTENCE_START.search(text, max(b - 1, lo), min(hi, b + reach))
@@ -332,25 +362,42 @@ def _nearest(
     if not groups and library.size <= SMALL_LIBRARY:
         # Nothing shares even a rare word; in a small library, align against each source.
         groups = [(0.0, si, 0, len(library[si].norm.text)) for si in range(len(library))]
-    best = None
-    for _, si, lo, hi in groups[:CANDIDATES]:
+    # The best alignment wins, but the place the rare chunks point to gets a head start:
+    # "Paragraph 160969: …" with one word changed is nearer to paragraph 160969 than to a
+    # paragraph 0 that shares every common phrase, even if the characters say otherwise.
+    top = max((g[0] for g in groups[:CANDIDATES]), default=0.0) or 1.0
+    best, best_key = None, -1.0
+    for votes, si, lo, hi in groups[:CANDIDATES]:
         got = _align(plan, library[si], lo, hi)
-        if got is not None and (best is None or got[0] > best[0]):
-            best = got
+        if got is not None and got[0] + VOTE_BONUS * votes / top > best_key:
+            best, best_key = got, got[0] + VOTE_BONUS * votes / top
     return best
 
 
 def word_diff(source: str, draft: str) -> str:
     """``[-removed-]{+added+}`` word diff from the source span to the draft's text."""
     a, b = source.split(), draft.split()
-    out = []
+    out: list[str] = []
+    removed: list[str] = []
+    added: list[str] = []
+
+    def flush() -> None:
+        # Adjacent changes read as one: what the source said, then what the draft says.
+        if removed:
+            out.append("[-" + " ".join(removed) + "-]")
+        if added:
+            out.append("{+" + " ".join(added) + "+}")
+        removed.clear()
+        added.clear()
+
     for op in Indel.opcodes(a, b):
         if op.tag == "equal":
+            flush()
             out += a[op.src_start : op.src_end]
-        if op.tag in ("delete", "replace"):
-            out.append("[-" + " ".join(a[op.src_start : op.src_end]) + "-]")
-        if op.tag in ("insert", "replace"):
-            out.append("{+" + " ".join(b[op.dest_start : op.dest_end]) + "+}")
+        else:
+            removed += a[op.src_start : op.src_end]
+            added += b[op.dest_start : op.dest_end]
+    flush()
     return " ".join(out)
 
 
