@@ -173,8 +173,9 @@ def _translate(text: str, rules: frozenset[str]) -> str:
 
 def _replacement(token: str, rules: frozenset[str]) -> str:
     first = token[0]
-    if first == " " or first == "-" or _DASH_ENTITY_RE.match(token):
-        if "-" in token or _DASH_ENTITY_RE.search(token):
+    dash_entity = DASHES in rules and _DASH_ENTITY_RE.search(token)
+    if first == " " or first == "-" or dash_entity:
+        if "-" in token or dash_entity:
             return "-"  # spaces around a dash, and runs of dashes, are one plain hyphen
         return " "
     if first == "*" or first == "_":

@@ -220,14 +220,16 @@ def _match_segments(plan: _Plan, library: Library, hits: Hits) -> QuoteCheck | N
     locations = [(fx, *fx.norm.span_to_original(s[0][0], s[-1][1])) for fx, s in found]
     replacements = []
     if plan.marked.leading_bracket:
-        replacements.append(Replacement(plan.marked.leading_bracket, ""))
+        words = _words_before(ix.norm.text, spans[0][0])
+        replacements.append(Replacement(plan.marked.leading_bracket, words))
     for seg, (left, right) in zip(segs[1:], pairwise(spans), strict=True):
         if seg.gap is marks.Gap.BRACKET:
             a, _ = to_orig(left[1], left[1] + 1)
             b = to_orig(right[0], right[0] + 1)[0]
             replacements.append(Replacement(seg.bracket, ix.source.text[a:b].strip()))
     if plan.marked.trailing_bracket:
-        replacements.append(Replacement(plan.marked.trailing_bracket, ""))
+        words = _words_after(ix.norm.text, spans[-1][1])
+        replacements.append(Replacement(plan.marked.trailing_bracket, words))
     notes = [
         n for n, on in ((_SIC_NOTE, plan.marked.sic), (_CASE_NOTE, plan.marked.case_changed)) if on
     ]
@@ -242,6 +244,31 @@ def _match_segments(plan: _Plan, library: Library, hits: Hits) -> QuoteCheck | N
         status = Status.BRACKETED if plan.marked.has_brackets else Status.ELIDED
     rules = ("elision",) if plan.marked.has_elision else ()
     return QuoteCheck(quote, status, matches, rules, tuple(replacements), note="; ".join(notes))
+
+
+def _words_before(text: str, at: int) -> str:
+    """The source words a bracket at the start of a quote stands in for: back to the start
+    of the sentence, at most MAX_BRACKET_WORDS (an ellipsis says there were more)."""
+    head = text[max(0, at - 400) : at]
+    cut = max(head.rfind(". "), head.rfind("? "), head.rfind("! "), head.rfind("\n"))
+    words = head[cut + 1 :].split()
+    shown = " ".join(words[-MAX_BRACKET_WORDS:])
+    return ("… " + shown) if len(words) > MAX_BRACKET_WORDS else shown
+
+
+def _words_after(text: str, at: int) -> str:
+    """The source words a bracket at the end of a quote stands in for, to the sentence end."""
+    tail = text[at : at + 400]
+    ends = [i for i in (tail.find(". "), tail.find("? "), tail.find("! ")) if i >= 0]
+    words = tail[: min(ends) + 1 if ends else len(tail)].split()
+    shown = " ".join(words[:MAX_BRACKET_WORDS])
+    return (shown + " …") if len(words) > MAX_BRACKET_WORDS else shown
+
+
+def _word_count(text: str) -> int:
+    """Words, counting Chinese, Japanese and Korean text (no spaces) as two characters a word."""
+    cjk = sum(1 for c in text if "\u2e80" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af")
+    return len(text.split()) + cjk // 2
 
 
 # --- near misses --------------------------------------------------------------------------
@@ -429,7 +456,7 @@ def _found(
 def verify(quotes: Sequence[Quote], library: Library) -> tuple[QuoteCheck, ...]:
     """One verdict per quote, in the order given."""
     plans = [_plan(q) for q in quotes]
-    checked = [not p.quote.single and len(p.bare.split()) >= MIN_CHECKED_WORDS for p in plans]
+    checked = [not p.quote.single and _word_count(p.bare) >= MIN_CHECKED_WORDS for p in plans]
     # Rare words go into the same single scan, for every quote that could become a near
     # miss: a second pass over a large library would cost more than the extra hits do.
     weak = [_weak_needles(p) if c else [] for p, c in zip(plans, checked, strict=True)]
