@@ -55,6 +55,10 @@ def _table(rules: frozenset[str]) -> dict[int, str]:
 
 
 _DASH_ENTITY = r"&(?:mdash|ndash|minus|#8211|#8212|#8722);"
+_EMPHASIS_STAR = r"(?<!\*)(?P<o1>\*{1,3})(?=[^\s*])[^*\n]*?(?<=[^\s*])(?P<c1>(?P=o1))(?!\*)"
+_EMPHASIS_UNDERSCORE = (
+    r"(?<![\w_])(?P<o2>_{1,3})(?=[^\s_])[^_\n]*?(?<=[^\s_])(?P<c2>(?P=o2))(?![\w_])"
+)
 
 
 def _event_parts(rules: frozenset[str], scanning: bool = False) -> list[str]:
@@ -70,9 +74,13 @@ def _event_parts(rules: frozenset[str], scanning: bool = False) -> list[str]:
     if MARKUP in rules:
         if DASHES in rules and WHITESPACE in rules:
             parts.append(_DASH_ENTITY + r"[ -]*" if scanning else r" *" + _DASH_ENTITY + r"[ -]*")
+        if scanning:
+            # Emphasis is a pair of delimiters around text; a lone "*" (a footnote mark in
+            # "5%*") is the source's own character and stays.
+            parts += [_EMPHASIS_STAR, _EMPHASIS_UNDERSCORE]
+        else:
+            parts += [r"\*+", r"(?<!\w)_+|_+(?!\w)"]
         parts += [
-            r"\*+",
-            r"(?<!\w)_+|_+(?!\w)",
             r"\[(?=[^\]\n]*\]\()",  # the [ of a Markdown link whose ]( follows
             r"\]\([^)\s]*\)",  # ](target)
             r"<[a-zA-Z/!][^>\n]*>",  # HTML tags and comments on one line
@@ -107,8 +115,14 @@ def _event_spans(text: str, rules: frozenset[str]) -> list[tuple[int, int, bool]
     spans = []
     spaced_dashes = DASHES in rules and WHITESPACE in rules
     for pattern in _scanners(rules):
+        paired = "o1" in pattern.groupindex or "o2" in pattern.groupindex
         for m in pattern.finditer(text):
+            if paired:  # only the two delimiters are rewritten, not the text between
+                spans += [m.span(g) for g in pattern.groupindex if m.start(g) >= 0]
+                continue
             a, b = m.span()
+            if unicodedata.combining(text[a]) and a > 0:
+                a -= 1  # a combining accent is composed with the letter before it
             if spaced_dashes and (text[a] == "-" or _DASH_ENTITY_RE.match(text, a)):
                 while a > 0 and text[a - 1] == " ":
                     a -= 1
@@ -225,7 +239,9 @@ def normalize(text: str, rules: Iterable[str] = TEXT_RULES) -> Normalized:
         token = translated[a:b]
         # A lone spot was matched in its context (a link's "[" needs the "](" after it), so
         # it is rewritten as matched; overlapping spots are worked out on their own text.
-        if overlapped:
+        if UNICODE in ruleset and any(unicodedata.combining(c) for c in token):
+            new = unicodedata.normalize("NFKC", token)  # "e" + U+0301 is "é"
+        elif overlapped:
             new = events.sub(lambda m: _replacement(m.group(), ruleset), token)
         else:
             new = _replacement(token, ruleset)
