@@ -37,7 +37,15 @@ from markdown_it.token import Token
 
 from drafter import frontmatter, resources
 from drafter.errors import EXIT_CHECK_FAILED, DrafterError, InputError
-from drafter.extract import Paragraph, extract, extract_paragraphs, flatten
+from drafter.extract import (
+    OPEN_DOUBLE,
+    OPEN_SINGLE,
+    STRAIGHT,
+    Paragraph,
+    extract,
+    extract_paragraphs,
+    flatten,
+)
 from drafter.models import CheckResult, QuoteCheck, Source
 
 FORMATS = ("md", "html", "fragment")
@@ -173,6 +181,24 @@ def _block_paragraphs(tokens: Sequence[Token], first_line: int) -> list[tuple[in
     return out
 
 
+_OPENERS = OPEN_DOUBLE + STRAIGHT + OPEN_SINGLE + "'"
+
+
+def _find_quoted(para: Paragraph, text: str, start: int) -> int:
+    """Where ``text`` starts in ``para`` at or after ``start`` as a quotation: just after an
+    opening quote mark (spaces aside), or as a blockquote paragraph's text. The same words
+    may also stand unquoted earlier on the line (“he called it X, and said “X””); marking
+    those instead would leave the quotation itself unmarked. -1 when absent; the first
+    occurrence when none looks quoted."""
+    first = pos = para.text.find(text, start)
+    while pos >= 0:
+        before = para.text[:pos].rstrip()
+        if (before and before[-1] in _OPENERS) or (para.in_blockquote and not before):
+            return pos
+        pos = para.text.find(text, pos + 1)
+    return first
+
+
 def locate(
     paras: Sequence[Paragraph], checks: Sequence[QuoteCheck]
 ) -> tuple[list[Span], list[QuoteCheck]]:
@@ -191,9 +217,9 @@ def locate(
             line_start = 0
             for _ in range(q.line - p.line):
                 line_start = p.text.index("\n", line_start) + 1
-            pos = p.text.find(parts[0], max(line_start, cursor[i]))
+            pos = _find_quoted(p, parts[0], max(line_start, cursor[i]))
             if pos < 0:
-                pos = p.text.find(parts[0], cursor[i])
+                pos = _find_quoted(p, parts[0], cursor[i])
             if pos < 0:
                 continue
             found = [Span(i, pos, pos + len(parts[0]), check, True, len(parts) == 1)]
@@ -429,6 +455,8 @@ class _ReadBack(HTMLParser):
         self.parts: list[str] = []
         self.code_start: int | None = None
         self.after_br = False
+        # Text a reader may see that is not in the flow: images' alt and titles, link titles.
+        self.unread: list[str] = []
 
     def _size(self) -> int:
         return sum(len(p) for p in self.parts)
@@ -454,6 +482,9 @@ class _ReadBack(HTMLParser):
             if tag not in _VOID:
                 self.skip.append(tag)
             return
+        if tag in ("a", "img"):
+            shown = ("title", "alt") if tag == "img" else ("title",)
+            self.unread += [v for k, v in attrs if v and k in shown]
         self.after_br = False
         if tag == "blockquote":
             self._flush()
@@ -516,11 +547,15 @@ class _ReadBack(HTMLParser):
 
 
 def read_back_html(html: str) -> list[Paragraph]:
-    """The paragraphs a reader of ``html`` sees (drafter's own ``data-drafter`` flags aside)."""
+    """The paragraphs a reader of ``html`` sees (drafter's own ``data-drafter`` flags aside).
+
+    Images' alt text and link titles follow, one paragraph each: the checker never reads them,
+    so a quotation there shows up as one it never saw and stops the render.
+    """
     parser = _ReadBack()
     parser.feed(html)
     parser.close()
-    return parser.paras
+    return parser.paras + [Paragraph(text, 1, False) for text in parser.unread]
 
 
 def _short(text: str, width: int = 80) -> str:
@@ -560,8 +595,8 @@ def recheck(
             q = checks[len(output_quotes)].quote
             problem = f"lost quote {q.id} (line {q.line}): “{_short(q.text)}”"
         raise RenderMismatchError(
-            f"render stopped: the {fmt} output {problem} (raw HTML or a template may hide text "
-            "from the checker; nothing was written)"
+            f"render stopped: the {fmt} output {problem} (raw HTML, an image's alt text, a link's "
+            "title or a template may hide text from the checker; nothing was written)"
         )
 
 
@@ -619,6 +654,21 @@ EMAIL_STYLES: Mapping[str, str] = {
 }
 
 
+def _check_title(title: str, post: Post) -> None:
+    """The page title comes from the front matter, which the checker does not read: it may
+    carry no quotation unless it is the body's own checked ``# heading``."""
+    tokens = _MD.parse(post.body)
+    if any(t.tag == "h1" and tokens[i + 1].content == title for i, t in enumerate(tokens[:-1])):
+        return
+    quoted = [q for q in extract_paragraphs([Paragraph(title, 1, False)]) if not q.single]
+    if quoted:
+        raise RenderMismatchError(
+            f"render stopped: the post's title quotes “{_short(quoted[0].text)}” but the checker "
+            "does not read the front matter; put the title in the draft as its first line, a "
+            "# heading, so that its quotes are checked (nothing was written)"
+        )
+
+
 def render(
     draft_text: str, result: CheckResult, *, force: bool = False, fallback_title: str = ""
 ) -> Rendered:
@@ -637,6 +687,7 @@ def render(
     checks = result.checks
     post = split_post(draft_text)
     title = title_of(post, fallback_title)
+    _check_title(title, post)
 
     md = _markdown(post, checks, result.strict)
     recheck("md", [(q.text, q.kind.value, q.single) for q in extract(md, result.sources)], checks)

@@ -271,3 +271,43 @@ def test_strict_render_fails_and_marks_unchecked_scare_quotes(tmp_path: Path) ->
     assert result.exit_code == 0
     html = out.read_text(encoding="utf-8")
     assert html.count('<mark class="quote-failed" data-status="unchecked"') == 6
+
+
+# --- review fixes: where marks go, text the checker never reads ---------------------------
+
+
+def test_the_mark_goes_on_the_quotation_not_on_the_same_words_before_it(write) -> None:  # type: ignore[no-untyped-def]
+    out = _render(
+        write,
+        "The mayor called the plan a total disaster for the town, and he said "
+        "“the plan a total disaster for the town” again.\n\n"
+        "The plan was a disaster for us all. Then: “The plan was a disaster for us all.”\n",
+        force=True,
+    )
+    for html in (out.fragment, out.html):
+        assert html.count("said “<mark") == 1 and html.count("Then: “<mark") == 1
+        assert "called the plan a total" in html  # the unquoted words stay unmarked
+        assert "<p>The plan was" in html or '<p style="margin:0 0 16px;">The plan was' in html
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Look: ![“The plan was a disaster for us all.”](https://example.org/a.png)\n",
+        'See [this](https://example.org "“The plan was a disaster for us all.”") now.\n',
+    ],
+    ids=["image-alt", "link-title"],
+)
+def test_a_quotation_where_the_checker_does_not_read_stops_the_render(write, body: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(render.RenderMismatchError, match="never saw: “The plan was a disaster"):
+        _render(write, body)
+
+
+def test_a_quoted_front_matter_title_stops_the_render(write) -> None:  # type: ignore[no-untyped-def]
+    fm = '---\ntitle: "“The plan was a disaster for us all,” says mayor"\n---\n'
+    with pytest.raises(render.RenderMismatchError, match="title quotes “The plan was a disaster"):
+        _render(write, fm + "The council approved it.\n")
+    # The same title as the draft's # heading is checked like any line, so it may render.
+    heading = "# “The council approved the harbour plan on Monday after a long debate.”\n"
+    out = _render(write, '---\ntitle: "' + heading[2:-1].replace('"', '\\"') + '"\n---\n' + heading)
+    assert "<h1>“The council approved" in out.fragment
