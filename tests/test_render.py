@@ -311,3 +311,24 @@ def test_a_quoted_front_matter_title_stops_the_render(write) -> None:  # type: i
     heading = "# “The council approved the harbour plan on Monday after a long debate.”\n"
     out = _render(write, '---\ntitle: "' + heading[2:-1].replace('"', '\\"') + '"\n---\n' + heading)
     assert "<h1>“The council approved" in out.fragment
+
+
+def test_report_source_spans_overlap_and_lone_line_breaks() -> None:
+    from drafter.models import Source
+
+    src = Source("s", "one two three\nfour five six\n\nseven", "0" * 64)
+    marks = [
+        report_html._Mark(4, 18, "q2", "match", "pass"),
+        report_html._Mark(0, 8, "q1", "near", "fail"),
+        report_html._Mark(8, 13, "q3", "match", "pass"),
+    ]
+    html = str(report_html.source_html(src, marks))
+    assert html == (
+        '<span class="m near-fail" data-q="q1" tabindex="0" role="button" '
+        'aria-label="q1: back to the draft">one </span>'
+        '<span class="m match-pass near-fail" data-q="q2 q1" tabindex="0" role="button" '
+        'aria-label="q2: back to the draft">two </span>'
+        '<span class="m match-pass" data-q="q2 q3" tabindex="0" role="button" '
+        'aria-label="q3: back to the draft">three</span>'
+        '<span class="m match-pass" data-q="q2">\n\nfour</span> five six\n\nseven'
+    )
