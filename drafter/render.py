@@ -457,11 +457,22 @@ class _ReadBack(HTMLParser):
         self.after_br = False
         # Text a reader may see that is not in the flow: images' alt and titles, link titles.
         self.unread: list[str] = []
+        # The text inside drafter's failure marks, one entry per run of adjacent marks (a
+        # quote's mark is cut at every inline tag, so one quote part is one run).
+        self.marked: list[str] = []
+        self.in_mark = 0
+        self.run: list[str] | None = None
+
+    def _end_run(self) -> None:
+        if self.run is not None:
+            self.marked.append("".join(self.run))
+            self.run = None
 
     def _size(self) -> int:
         return sum(len(p) for p in self.parts)
 
     def _flush(self) -> None:
+        self._end_run()
         if self.cur is not None:
             self.cur.text = "".join(self.parts)
             if self.cur_tag != "li" or self.cur.text.strip():
@@ -501,10 +512,14 @@ class _ReadBack(HTMLParser):
                 self._flush()
         elif self.cur is not None:
             if tag == "br":
-                self.parts.append("\n")
+                self._text("\n")
                 self.after_br = True
             elif tag == "code":
                 self.code_start = self._size()
+            elif tag == "mark" and "quote-failed" in (dict(attrs).get("class") or "").split():
+                self.in_mark += 1
+                if self.run is None:
+                    self.run = []
             else:
                 if tag == "a":
                     self.cur.hrefs.append(dict(attrs).get("href") or "")
@@ -530,6 +545,8 @@ class _ReadBack(HTMLParser):
             if tag == "code" and self.code_start is not None:
                 self.cur.code.append((self.code_start, self._size()))
                 self.code_start = None
+            elif tag == "mark" and self.in_mark:
+                self.in_mark -= 1
             elif tag not in _VOID:
                 self.cur.markup.append(self._size())
 
@@ -539,7 +556,14 @@ class _ReadBack(HTMLParser):
         if self.after_br and data.startswith("\n"):
             data = data[1:]  # markdown-it writes a hard break as "<br />\n": one line break
         self.after_br = False
+        self._text(data)
+
+    def _text(self, data: str) -> None:
         self.parts.append(data)
+        if self.in_mark and self.run is not None:
+            self.run.append(data)
+        elif data:
+            self._end_run()
 
     def close(self) -> None:
         super().close()
@@ -552,10 +576,37 @@ def read_back_html(html: str) -> list[Paragraph]:
     Images' alt text and link titles follow, one paragraph each: the checker never reads them,
     so a quotation there shows up as one it never saw and stops the render.
     """
+    return _read(html)[0]
+
+
+def _read(html: str) -> tuple[list[Paragraph], list[str]]:
+    """``read_back_html``'s paragraphs, and the text in each run of failure marks."""
     parser = _ReadBack()
     parser.feed(html)
     parser.close()
-    return parser.paras + [Paragraph(text, 1, False) for text in parser.unread]
+    return parser.paras + [Paragraph(text, 1, False) for text in parser.unread], parser.marked
+
+
+def check_marks(
+    fmt: str, marked: Sequence[str], checks: Sequence[QuoteCheck], strict: bool
+) -> None:
+    """Raise ``RenderMismatchError`` unless the marked text is exactly the failing quotes'
+    (Invariant 3: a forced render marks every failing quote, whatever the template does)."""
+    failing = [c for c in checks if not c.passed(strict)]
+    expected = [(c, part) for c in failing for part in c.quote.text.split("\n\n")]
+    for n, (check, part) in enumerate(expected):
+        if n >= len(marked) or marked[n] != part:
+            q = check.quote
+            raise RenderMismatchError(
+                f"render stopped: failing quote {q.id} (line {q.line}) “{_short(q.text)}” is not "
+                f"marked in the {fmt} output (a template dropped drafter's <mark>?); nothing "
+                "was written"
+            )
+    if len(marked) > len(expected):
+        raise RenderMismatchError(
+            f"render stopped: the {fmt} output marks “{_short(marked[len(expected)])}”, which is "
+            "no failing quote; nothing was written"
+        )
 
 
 def _short(text: str, width: int = 80) -> str:
@@ -717,8 +768,9 @@ def render(
             forced=not result.ok,
             failed=len(result.failed),
         )
-        paras = read_back_html(text)
+        paras, marked = _read(text)
         found = extract_paragraphs(paras, result.sources)
         recheck(fmt, [(q.text, q.kind.value, q.single) for q in found], checks)
+        check_marks(fmt, marked, checks, result.strict)
         outputs[fmt] = text
     return Rendered(title, md, outputs["html"], outputs["fragment"])

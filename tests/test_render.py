@@ -332,3 +332,10 @@ def test_report_source_spans_overlap_and_lone_line_breaks() -> None:
         'aria-label="q3: back to the draft">three</span>'
         '<span class="m match-pass" data-q="q2">\n\nfour</span> five six\n\nseven'
     )
+
+
+def test_a_failing_quote_across_a_hard_break_reads_back_as_marked(write) -> None:  # type: ignore[no-untyped-def]
+    out = _render(write, "He said “the council approved the\\\nharbour plan on Monday” x.\n", True)
+    assert out.fragment.count("<mark") == 1 and "the<br />\nharbour plan on Monday</mark>" in (
+        out.fragment
+    )
