@@ -24,8 +24,9 @@ import markupsafe
 
 from drafter import resources
 from drafter.extract import paragraphs
+from drafter.marking import Marker, Post, body_html, safe_url, split_post, title_of
 from drafter.models import CheckResult, QuoteCheck, Source, Status
-from drafter.render import Marker, Post, body_html, fill, safe_url, split_post, title_of
+from drafter.render import fill
 from drafter.report import summary, where
 
 # Status → colour group. The groups' colours live in templates/report.css.
