@@ -372,3 +372,26 @@ def test_the_report_is_the_same_whatever_the_hash_seed() -> None:
         for seed in ("1", "2")
     }
     assert len(digests) == 1
+
+
+def test_a_draft_edited_while_it_is_checked_is_not_rendered(
+    write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import drafter.check
+
+    src = write("gazette.md", SOURCE)
+    draft = write(
+        "draft.md", "“The council approved the harbour plan on Monday after a long debate.”\n"
+    )
+    real = drafter.check.check_draft
+
+    def check_then_edit(*args, **kwargs):  # type: ignore[no-untyped-def]
+        result = real(*args, **kwargs)
+        draft.write_text(draft.read_text(encoding="utf-8") + "\nAn edit.\n", encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(drafter.check, "check_draft", check_then_edit)
+    out = tmp_path / "post.html"
+    result = run("render", draft, "--source", src, "--out", out)
+    assert result.exit_code == 2 and not out.exists()
+    assert "changed while it was being checked" in result.stderr
