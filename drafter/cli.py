@@ -154,9 +154,15 @@ def render(
     """
     from drafter import report
     from drafter.check import check_draft, read_draft_text
+    from drafter.errors import InputError
     from drafter.render import render as render_post
 
+    text = read_draft_text(draft)
     result = check_draft(draft, sources, strict=strict)
+    if read_draft_text(draft) != text:
+        # What is rendered must be what was checked (a lead-in edited meanwhile could make
+        # a quote misattributed while its text, all the read-back compares, stays the same).
+        raise InputError(str(draft), "changed while it was being checked; render it again")
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not result.ok and not force:
@@ -167,7 +173,7 @@ def render(
             err=True,
         )
         sys.exit(EXIT_CHECK_FAILED)
-    rendered = render_post(read_draft_text(draft), result, force=force, fallback_title=draft.stem)
+    rendered = render_post(text, result, force=force, fallback_title=draft.stem)
     if not result.ok:
         click.echo(
             f"warning: forced: {len(result.failed)} failing quote(s) are marked in the output; "

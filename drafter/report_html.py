@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ import markupsafe
 
 from drafter import resources
 from drafter.extract import paragraphs
+from drafter.marking import Marker, Post, body_html, safe_url, split_post, title_of
 from drafter.models import CheckResult, QuoteCheck, Source, Status
-from drafter.render import Marker, Post, body_html, fill, safe_url, split_post, title_of
+from drafter.render import fill
 from drafter.report import summary, where
 
 # Status → colour group. The groups' colours live in templates/report.css.
@@ -122,14 +124,18 @@ def _source_marks(result: CheckResult) -> dict[str, list[_Mark]]:
     return marks
 
 
-def _display(text: str, a: int, b: int) -> str:
+_LONE_BREAK = re.compile(r"(?<!\n)\n(?!\n)")
+
+
+def _display(text: str, lone: Sequence[int], a: int, b: int) -> str:
     """``text[a:b]`` for reading: a lone line break (one paragraph per line, as most snapshots
-    have it) shows as a blank line. Display only; offsets are never taken from this."""
+    have it; ``lone`` holds their offsets, sorted) shows as a blank line. Display only;
+    offsets are never taken from this."""
     out = []
-    for i in range(a, b):
-        c = text[i]
-        lone = c == "\n" and text[i - 1 : i] != "\n" and text[i + 1 : i + 2] != "\n"
-        out.append("\n\n" if lone else c)
+    for i in lone[bisect_left(lone, a) : bisect_left(lone, b)]:
+        out.append(text[a:i] + "\n")
+        a = i
+    out.append(text[a:b])
     return "".join(out)
 
 
@@ -140,13 +146,23 @@ def source_html(src: Source, marks: Sequence[_Mark]) -> markupsafe.Markup:
     at every boundary and each piece lists all the quotes covering it in ``data-q``.
     """
     text = src.text
+    lone = [m.start() for m in _LONE_BREAK.finditer(text)]
     inner = (b for m in marks for b in (m.start, m.end) if 0 < b < len(text))
     cuts = sorted({0, len(text), *inner})
+    # One sweep along the text: ``open_`` holds the marks begun and not yet ended, in the
+    # order of ``marks`` (which sets the order of the ids in ``data-q``).
+    by_start = sorted(range(len(marks)), key=lambda k: marks[k].start)
+    next_mark = 0
+    open_: list[int] = []
     out: list[str] = []
     started: set[str] = set()
     for a, b in pairwise(cuts):
-        piece = markupsafe.escape(_display(text, a, b))
-        over = [m for m in marks if m.start <= a and b <= m.end]
+        piece = markupsafe.escape(_display(text, lone, a, b))
+        while next_mark < len(by_start) and marks[by_start[next_mark]].start <= a:
+            open_.append(by_start[next_mark])
+            next_mark += 1
+        open_ = sorted(k for k in open_ if b <= marks[k].end)
+        over = [marks[k] for k in open_]
         if not over:
             out.append(str(piece))
             continue

@@ -49,9 +49,10 @@
     if (el && handle(el)) { event.preventDefault(); }
   });
 
-  // Mark the draft's top-level blocks that hold a failing quote, for the filter.
+  // Mark the draft's top-level blocks that hold a failing quote or its evidence (an aside
+  // after the quote's paragraph), for the filter.
   var draft = document.getElementById("draft");
-  document.querySelectorAll("#draft .q.fail").forEach(function (q) {
+  document.querySelectorAll("#draft .q.fail, #draft .detail.fail").forEach(function (q) {
     var block = q;
     while (block.parentElement && block.parentElement !== draft) { block = block.parentElement; }
     block.classList.add("has-fail");

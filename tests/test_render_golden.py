@@ -99,3 +99,22 @@ def test_a_broken_template_is_a_one_line_error(
     assert result.exit_code == 2 and not out.exists()
     assert result.stderr.count("\n") == 1 and "fragment.html.j2" in result.stderr
     assert problem in result.stderr
+
+
+def test_a_template_that_drops_the_failure_marks_stops_a_forced_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Invariant 3: a forced render's failing quotes are read back as marked, or nothing is."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "fragment.html.j2").write_text(
+        '{{ body | replace("mark", "span") }}',  # <span class="quote-failed">: unstyled
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DRAFTER_TEMPLATES", str(folder))
+    out = tmp_path / "post.html"
+    draft = ROOT / "examples" / "rtz-767" / "draft.md"
+    result = run("render", draft, "--format", "fragment", "--force", "--out", out)
+    assert result.exit_code == 2 and not out.exists()
+    assert "render stopped: failing quote q6 (line 20)" in result.stderr
+    assert "is not marked in the fragment output" in result.stderr

@@ -333,3 +333,44 @@ def test_preview_page_of_the_passing_example(
         page.screenshot(path=str(OUT / f"post-{name}.png"))
         w.assert_clean(path)
         w.close()
+
+
+# --- review fixes ------------------------------------------------------------------------
+
+INLINE_SOURCE = """---
+title: Harbour plan approved
+publication: The Example Gazette
+---
+The council approved the harbour plan on Monday after a long debate.
+"""
+INLINE_DRAFT = """# Harbour
+
+The Example Gazette reports that the council approved
+“the harbour plan on Monday after a long debate” at last.
+
+The mayor said “the plan is a total disaster for everyone here” and left.
+
+Nothing else happened.
+"""
+
+
+def test_failures_filter_keeps_the_evidence_of_an_inline_failing_quote(
+    browser: Any, tmp_path: Path
+) -> None:
+    (tmp_path / "gazette.md").write_text(INLINE_SOURCE, encoding="utf-8")
+    draft = tmp_path / "draft.md"
+    draft.write_text(INLINE_DRAFT, encoding="utf-8")
+    result = check_draft(draft, [tmp_path / "gazette.md"])
+    assert [c.passed() for c in result.checks] == [True, False]
+    path = tmp_path / "report.html"
+    path.write_text(report_html.to_html(result, INLINE_DRAFT), encoding="utf-8")
+    w = Watch(browser, PHONE)
+    page = w.open(path)
+    page.get_by_label("Show only failures").check()
+    assert page.locator("#q-q2").is_visible() and page.locator("#d-q2").is_visible()
+    assert not page.locator("#q-q1").is_visible()
+    assert not page.get_by_text("Nothing else happened.").is_visible()
+    OUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUT / "report-phone-inline-failures.png"))
+    w.assert_clean(path)
+    w.close()

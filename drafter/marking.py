@@ -1,0 +1,385 @@
+"""The post's Markdown as HTML, with the checked quotes marked: the body of every HTML output.
+
+Takes a draft's text and the ``QuoteCheck``s of checking it; returns HTML strings. Pure.
+``render`` (the publishable outputs) and ``report_html`` (the editor's report) both build
+their bodies here and differ only in their ``Marker``: which quotes to mark and how.
+
+- markdown-it-py runs with raw HTML disabled (a draft's ``<script>`` or ``<img onerror=…>``
+  shows as text) and no typographer, so quote text is never rewritten.
+- Each checked quote is placed in the rendered paragraphs (``locate``) by the same offsets as
+  ``extract.flatten``; marks are cut at every inline tag so the HTML stays well nested.
+- Links keep only ``http``, ``https`` and ``mailto`` targets; any other link keeps its text and
+  loses the ``<a>``. HTML comments on lines of their own (drafter's marks, writers' notes) are
+  dropped (``split_post``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Literal
+
+import markupsafe
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from drafter import frontmatter
+from drafter.extract import (
+    OPEN_DOUBLE,
+    OPEN_SINGLE,
+    STRAIGHT,
+    Paragraph,
+    extract_paragraphs,
+    flatten,
+)
+from drafter.models import QuoteCheck, Source
+
+_SAFE_SCHEMES = ("http:", "https:", "mailto:")
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+
+def _parser() -> MarkdownIt:
+    # Raw HTML off: a draft's tags are shown as text, never passed through. No typographer:
+    # straight quotes stay straight and `--` stays `--`, so quote text is never rewritten.
+    return MarkdownIt("commonmark", {"html": False, "typographer": False})
+
+
+MD = _parser()
+# The checker's view, used only to find comment blocks to drop (it knows HTML blocks).
+_MD_HTML = MarkdownIt("commonmark", {"html": True, "typographer": False})
+
+
+def safe_url(url: str) -> bool:
+    """True for the link targets a newsletter may carry: http, https and mailto."""
+    cleaned = re.sub(r"[\x00-\x20]", "", url).lower()
+    return cleaned.startswith(_SAFE_SCHEMES)
+
+
+@dataclass(frozen=True)
+class Post:
+    """A draft split into what is published and what is drafter's."""
+
+    meta: Mapping[str, object]
+    body: str  # the body with drafter's comment blocks blanked (line numbers kept)
+    first_line: int  # file line of the body's first line
+    dropped: frozenset[int]  # 0-based body lines that held comment blocks
+
+
+def split_post(draft_text: str) -> Post:
+    """Front matter off; HTML comment blocks (drafter's marks, notes) blanked, lines kept."""
+    doc = frontmatter.split(draft_text)
+    lines = doc.body.split("\n")
+    dropped: set[int] = set()
+    for tok in _MD_HTML.parse(doc.body):
+        if (
+            tok.type == "html_block"
+            and tok.level == 0
+            and tok.map is not None
+            and tok.content.lstrip().startswith("<!--")
+            and tok.content.rstrip().endswith("-->")
+        ):
+            dropped.update(range(tok.map[0], tok.map[1]))
+    body = "\n".join("" if i in dropped else line for i, line in enumerate(lines))
+    return Post(doc.meta, body, doc.body_line + 1, frozenset(dropped))
+
+
+def title_of(post: Post, fallback: str = "") -> str:
+    """The front matter's title, else the first ``# heading``, else ``fallback``."""
+    title = post.meta.get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    tokens = MD.parse(post.body)
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.tag == "h1":
+            return tokens[i + 1].content
+    return fallback
+
+
+# --- where each checked quote sits in the rendered paragraphs ------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """One paragraph's piece of a quote (a multi-paragraph quote has several)."""
+
+    para: int
+    start: int
+    end: int
+    check: QuoteCheck
+    first: bool
+    last: bool
+
+
+def block_paragraphs(tokens: Sequence[Token], first_line: int) -> list[tuple[int, Paragraph]]:
+    """(index of the inline token, its paragraph), as ``extract.paragraphs`` sees them."""
+    out = []
+    depth = 0
+    for i, tok in enumerate(tokens):
+        if tok.type == "blockquote_open":
+            depth += 1
+        elif tok.type == "blockquote_close":
+            depth -= 1
+        elif (
+            tok.type == "inline"
+            and tok.map is not None
+            and i
+            and tokens[i - 1].type in ("paragraph_open", "heading_open")
+        ):
+            out.append((i, flatten(tok, first_line + tok.map[0], depth > 0)))
+    return out
+
+
+_OPENERS = OPEN_DOUBLE + STRAIGHT + OPEN_SINGLE + "'"
+
+
+def _find_quoted(para: Paragraph, text: str, start: int) -> int:
+    """Where ``text`` starts in ``para`` at or after ``start`` as a quotation: just after an
+    opening quote mark (spaces aside), or as a blockquote paragraph's text. The same words
+    may also stand unquoted earlier on the line (“he called it X, and said “X””); marking
+    those instead would leave the quotation itself unmarked. -1 when absent; the first
+    occurrence when none looks quoted."""
+    first = pos = para.text.find(text, start)
+    while pos >= 0:
+        before = para.text[:pos].rstrip()
+        if (before and before[-1] in _OPENERS) or (para.in_blockquote and not before):
+            return pos
+        pos = para.text.find(text, pos + 1)
+    return first
+
+
+def locate(
+    paras: Sequence[Paragraph], checks: Sequence[QuoteCheck]
+) -> tuple[list[Span], list[QuoteCheck]]:
+    """Each quote's place in the paragraphs, and the quotes that could not be placed."""
+    spans: list[Span] = []
+    missing: list[QuoteCheck] = []
+    cursor = [0] * len(paras)  # quotes come in order: search each paragraph past the last one
+    for check in checks:
+        q = check.quote
+        parts = q.text.split("\n\n")  # the extractor joins continued paragraphs this way
+        found: list[Span] = []
+        for i, p in enumerate(paras):
+            last_line = p.line + p.text.count("\n")
+            if not p.line <= q.line <= last_line:
+                continue
+            line_start = 0
+            for _ in range(q.line - p.line):
+                line_start = p.text.index("\n", line_start) + 1
+            pos = _find_quoted(p, parts[0], max(line_start, cursor[i]))
+            if pos < 0:
+                pos = _find_quoted(p, parts[0], cursor[i])
+            if pos < 0:
+                continue
+            found = [Span(i, pos, pos + len(parts[0]), check, True, len(parts) == 1)]
+            for k, part in enumerate(parts[1:], 1):
+                j = i + k
+                at = paras[j].text.find(part, cursor[j]) if j < len(paras) else -1
+                if at < 0:
+                    found = []
+                    break
+                found.append(Span(j, at, at + len(part), check, False, k == len(parts) - 1))
+            if found:
+                break
+        if not found:
+            missing.append(check)
+            continue
+        for s in found:
+            cursor[s.para] = s.end
+        spans += found
+    return spans, missing
+
+
+# --- the HTML body, with quotes marked ---------------------------------------------------
+
+
+class Marker:
+    """How quotes are marked in HTML. The default marks only failing quotes (forced renders)."""
+
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
+
+    def wanted(self, check: QuoteCheck) -> bool:
+        return not check.passed(self.strict)
+
+    def open(self, check: QuoteCheck, first: bool) -> str:
+        status = markupsafe.escape(check.status.value)
+        return (
+            f'<mark class="quote-failed" data-status="{status}" '
+            f'title="drafter: {status}, not verified against the sources">'
+        )
+
+    def close(self, check: QuoteCheck) -> str:
+        return "</mark>"
+
+    def after(self, check: QuoteCheck) -> str:
+        # Marked data-drafter so that the read-back skips it: it is drafter's, not the post's.
+        status = markupsafe.escape(check.status.value.replace("_", " "))
+        return f'<sup class="quote-flag" data-drafter="flag">[unverified quote: {status}]</sup>'
+
+    def block(self, checks: Sequence[QuoteCheck]) -> str:
+        """HTML placed after the paragraph where these quotes end."""
+        return ""
+
+
+def _html_token(content: str, block: bool = False) -> Token:
+    tok = Token("html_block" if block else "html_inline", "", 0)
+    tok.content = content
+    return tok
+
+
+def _block_token(kind: str, nesting: Literal[-1, 0, 1]) -> Token:
+    tok = Token(kind, "blockquote", nesting)
+    tok.block = True  # the renderer ends block tags with a newline
+    return tok
+
+
+def _mark_inline(
+    children: Sequence[Token], spans: Sequence[Span], marker: Marker, seen: set[str]
+) -> list[Token]:
+    """The inline tokens with marker tags around the quoted pieces.
+
+    Offsets follow ``extract.flatten`` exactly. A mark is closed before every tag token and
+    reopened after it, so marks never straddle ``<em>`` or ``<a>``: the HTML stays well nested.
+    Links to other schemes than http/https/mailto lose their ``<a>`` and keep their text.
+    """
+    out: list[Token] = []
+    offset = 0
+    current: Span | None = None
+    reached_end = False
+    dropped_links: list[bool] = []
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            out.append(_html_token(marker.close(current.check)))
+            if reached_end and current.last:
+                out.append(_html_token(marker.after(current.check)))
+            current = None
+
+    for tok in children:
+        if tok.type in ("text", "text_special", "code_inline"):
+            length = len(tok.content)
+        elif tok.type in ("softbreak", "hardbreak"):
+            length = 1
+        else:
+            close()
+            if tok.type == "link_open":
+                keep = safe_url(str(tok.attrGet("href") or ""))
+                dropped_links.append(not keep)
+                if keep:
+                    out.append(tok)
+            elif tok.type == "link_close":
+                if not (dropped_links.pop() if dropped_links else False):
+                    out.append(tok)
+            elif tok.type == "image":
+                if safe_url(str(tok.attrGet("src") or "")) and not (
+                    str(tok.attrGet("src") or "").lower().startswith("mailto:")
+                ):
+                    out.append(tok)
+            else:
+                out.append(tok)
+            continue
+        cuts = {offset, offset + length}
+        if tok.type == "text":
+            cuts |= {b for s in spans for b in (s.start, s.end) if offset < b < offset + length}
+        bounds = sorted(cuts)
+        for a, b in pairwise(bounds):
+            piece = tok
+            if len(bounds) > 2:
+                piece = Token(tok.type, tok.tag, tok.nesting)
+                piece.content = tok.content[a - offset : b - offset]
+            span = next((s for s in spans if s.start <= a < s.end), None)
+            if span is not current:
+                close()
+                if span is not None:
+                    first = span.first and span.check.quote.id not in seen
+                    seen.add(span.check.quote.id)
+                    out.append(_html_token(marker.open(span.check, first)))
+                    current = span
+            out.append(piece)
+            reached_end = current is not None and b >= current.end
+        offset += length
+    close()
+    return out
+
+
+def _add_styles(tokens: Sequence[Token], styles: Mapping[str, str]) -> None:
+    """Inline CSS on each element, for email clients that ignore ``<style>``."""
+    for tok in tokens:
+        if tok.nesting == 1 and tok.tag in styles:
+            tok.attrSet("style", styles[tok.tag])
+        for child in tok.children or []:
+            if child.nesting == 1 and child.tag in styles:
+                child.attrSet("style", styles[child.tag])
+
+
+def _sets_off(para: Paragraph, span: Span, sources: Sequence[Source]) -> bool:
+    """Whether a whole-paragraph quote reads the same inside a ``<blockquote>``."""
+    if para.in_blockquote or not (span.first and span.last) or span.check.quote.kind != "block":
+        return False
+    inside = Paragraph(para.text, para.line, True, para.code, para.markup, para.hrefs)
+    found = extract_paragraphs([inside], sources)
+    return [(q.text, q.kind) for q in found] == [(span.check.quote.text, span.check.quote.kind)]
+
+
+def body_html(
+    post: Post,
+    checks: Sequence[QuoteCheck],
+    marker: Marker | None = None,
+    styles: Mapping[str, str] | None = None,
+    sources: Sequence[Source] = (),
+    set_off: bool = True,
+) -> tuple[str, list[QuoteCheck]]:
+    """The post body as HTML with the wanted quotes marked; and the quotes it could not place.
+
+    With ``set_off``, a paragraph that is one whole quotation (the house style's long quotes)
+    goes into a ``<blockquote>``, so that previews and newsletter editors show it as one; it
+    is set off only when the checker's rules read the same quote out of the blockquote.
+    """
+    marker = marker or Marker()
+    tokens = MD.parse(post.body)
+    paras = block_paragraphs(tokens, post.first_line)
+    spans, missing = locate([p for _, p in paras], checks)
+    all_by_para: dict[int, list[Span]] = {}
+    for s in spans:
+        all_by_para.setdefault(s.para, []).append(s)
+    seen: set[str] = set()
+    before: dict[int, list[Token]] = {}  # token index → tokens to insert before it
+    after: dict[int, list[Token]] = {}  # token index → tokens to insert after it
+    for n, (index, para) in enumerate(paras):
+        here = all_by_para.get(n, [])
+        wanted = [s for s in here if marker.wanted(s.check)]
+        if (
+            set_off
+            and len(here) == 1
+            and tokens[index - 1].type == "paragraph_open"
+            and tokens[index - 1].level == 0  # a top-level paragraph, not a list item's
+            and _sets_off(para, here[0], sources)
+        ):
+            before.setdefault(index - 1, []).append(_block_token("blockquote_open", 1))
+            after.setdefault(index + 1, []).append(_block_token("blockquote_close", -1))
+        inline = tokens[index]
+        inline.children = _mark_inline(inline.children or [], wanted, marker, seen)
+        ending = [s.check for s in wanted if s.last]
+        extra = marker.block(ending) if ending else ""
+        if extra:
+            # After the paragraph_close (or heading_close), inside any blockquote of its own.
+            after.setdefault(index + 1, []).insert(0, _html_token(extra + "\n", block=True))
+    # Inline runs outside paragraphs and headings hold no quotes but may hold links: filter them.
+    placed = {index for index, _ in paras}
+    for i, tok in enumerate(tokens):
+        if tok.type == "inline" and i not in placed:
+            tok.children = _mark_inline(tok.children or [], [], marker, seen)
+    out_tokens: list[Token] = []
+    for i, tok in enumerate(tokens):
+        out_tokens += before.get(i, [])
+        out_tokens.append(tok)
+        out_tokens += after.get(i, [])
+    if styles:
+        _add_styles(out_tokens, styles)
+    html = MD.renderer.render(out_tokens, MD.options, {})
+    return html, missing
