@@ -75,7 +75,11 @@ def _plan(quote: Quote) -> _Plan:
 
 def _weak_needles(plan: _Plan) -> list[str]:
     """The quote's longest words: a last resort to find where a heavily changed quote was."""
-    words = sorted({w.strip(".,;:!?\"'()") for w in plan.bare.split(" ")}, key=len, reverse=True)
+    # Longest first, ties alphabetically: a set's order changes with the hash seed, and the
+    # report must not.
+    words = sorted(
+        {w.strip(".,;:!?\"'()") for w in plan.bare.split(" ")}, key=lambda w: (-len(w), w)
+    )
     return [w for w in words if len(w) >= 5][:6]
 
 

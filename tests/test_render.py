@@ -352,11 +352,6 @@ print(hashlib.sha256(html.encode()).hexdigest())
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="checker, not report: verify._weak_needles sorts a set by length alone, so the "
-    "nearest span of a not_found quote (q24) depends on PYTHONHASHSEED",
-)
 def test_the_report_is_the_same_whatever_the_hash_seed() -> None:
     import subprocess
     import sys
