@@ -15,7 +15,9 @@ The clock, the progress callback and the client factory are passed in.
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -437,10 +439,14 @@ def run_draft(
         raise UsageError("draft needs at least one SOURCE file")
     if not job.angle.strip():
         raise UsageError("--angle is empty: say in a sentence what the post is about")
+    if job.number is not None and job.number < 1:
+        raise UsageError("--number must be a whole number from 1 (the post's RTZ #N)")
     notes = ""
     if job.notes is not None:
         notes, _ = ingest.read_text(job.notes)
-    folder = job.out or Path("drafts") / (str(job.number) if job.number else _slug(job.angle))
+    folder = job.out or Path("drafts") / (
+        str(job.number) if job.number is not None else _slug(job.angle)
+    )
     draft_path = folder / "draft.md"
     if draft_path.exists() and not job.force:
         raise InputError(str(draft_path), "already exists; pass --force to replace it")
@@ -471,6 +477,7 @@ def run_draft(
         run.update({"drafted_by": "offline", "model": None, "prompts": {}})
         meta["drafter"] = {"drafted_by": "offline", "number": job.number, "angle": job.angle}
         return _finish(
+            previous=_keep_previous(draft_path) if job.force else None,
             folder=folder,
             draft_path=draft_path,
             meta=meta,
@@ -512,6 +519,7 @@ def run_draft(
     answer = compose.house_title(answer, job.number)
     meta["drafter"] = {"drafted_by": model, "number": job.number, "angle": job.angle}
     return _finish(
+        previous=_keep_previous(draft_path) if job.force else None,
         folder=folder,
         draft_path=draft_path,
         meta=meta,
@@ -529,11 +537,36 @@ def run_draft(
     )
 
 
-def _next_version(draft_path: Path) -> Path:
-    n = 1
-    while (candidate := draft_path.with_name(f"{draft_path.stem}.v{n}.md")).exists():
-        n += 1
-    return candidate
+def _keep_previous(draft_path: Path) -> Path | None:
+    """Keep the draft about to be replaced as ``draft.vN.md`` (the next free N), byte for
+    byte and atomically: the writer's hand edits are never lost to ``--force`` or ``revise``.
+    """
+    try:
+        data = draft_path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputError(str(draft_path), f"cannot read: {exc.strerror or exc}") from None
+    fd, tmp = tempfile.mkstemp(prefix=f".{draft_path.name}.", suffix=".tmp", dir=draft_path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        Path(tmp).chmod(draft_path.stat().st_mode & 0o7777)
+        n = 1
+        while True:
+            candidate = draft_path.with_name(f"{draft_path.stem}.v{n}.md")
+            try:
+                os.link(tmp, candidate)  # appears whole, and never replaces a kept version
+            except FileExistsError:
+                n += 1
+                continue
+            return candidate
+    except OSError as exc:
+        raise InputError(str(draft_path.parent), f"cannot write: {exc.strerror or exc}") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def run_revise(
@@ -606,9 +639,9 @@ def run_revise(
         raise
     answer = compose.house_title(answer, number if isinstance(number, int) else None)
     # Keep the writer's current version beside the new one before replacing it.
-    previous = _next_version(draft_path)
-    text, _ = ingest.read_text(draft_path)
-    write_atomic(previous, text, overwrite=False)
+    previous = _keep_previous(draft_path)
+    if previous is None:
+        raise InputError(str(draft_path), "no such file")
     meta = {k: v for k, v in doc.meta.items() if k != "title"}
     meta["drafter"] = {**settings, "drafted_by": model, "revised_from": previous.name}
     return _finish(

@@ -534,8 +534,26 @@ def test_an_existing_draft_is_not_overwritten_without_force(
     assert result.exit_code == 2
     assert "already exists; pass --force" in result.stderr
     assert path.read_text(encoding="utf-8") == "my edits"
-    assert draft("--force").exit_code == 0
+    forced = draft("--force")
+    assert forced.exit_code == 0
     assert path.read_text(encoding="utf-8") != "my edits"
+    # Nothing is lost: --force keeps the replaced draft beside the new one, byte for byte.
+    assert (env / "out" / "draft.v1.md").read_text(encoding="utf-8") == "my edits"
+    assert "previous version kept as" in forced.stdout
+    path.write_bytes(b"second edits\r\n")
+    assert draft("--force").exit_code == 0
+    assert (env / "out" / "draft.v2.md").read_bytes() == b"second edits\r\n"
+    assert (env / "out" / "draft.v1.md").read_text(encoding="utf-8") == "my edits"
+
+
+@pytest.mark.parametrize("number", ["-3", "0"])
+def test_a_number_below_one_is_one_line_exit_2(env: Path, number: str) -> None:
+    result = draft("--number", number)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [
+        "drafter: error: --number must be a whole number from 1 (the post's RTZ #N)"
+    ]
+    assert not (env / "out").exists()
 
 
 def test_a_missing_source_is_one_line_exit_2(env: Path) -> None:
