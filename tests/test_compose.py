@@ -56,6 +56,38 @@ def test_block_problems_name_unknown_ids_and_bad_spans() -> None:
     assert [b.text for b in kept.blocks] == ["fine"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nvidia `“has hired two famous AI experts from China”`, says SCMP.",
+        "Fine.\n\n```\n“US chip giant Nvidia has hired two famous AI experts”\n```",
+        "Fine.\n\n    “US chip giant Nvidia has hired two famous AI experts”",
+        "<blockquote>US chip giant Nvidia has hired two famous AI experts</blockquote>",
+        "As SCMP reports <span>“Nvidia has hired two famous AI experts”</span>:",
+    ],
+)
+def test_the_models_words_may_not_hide_a_quotation_from_the_checker(text: str) -> None:
+    """The checker never reads code or HTML as quotations, so the model's own text may use
+    neither: otherwise it could type a quotation (or a block quote) that is never checked."""
+    from drafter import repair
+
+    answer = compose.parse_answer(
+        {
+            "title": "AI: x. RTZ #1",
+            "blocks": [{"type": "commentary", "text": text}, {"type": "lead_in", "text": text}],
+        }
+    )
+    found = repair.problems(answer, PASSAGES, [SCMP])
+    assert [(p.block, p.kind) for p in found] == [(1, "markup"), (2, "markup")]
+    titled = compose.parse_answer({"title": f"AI: {text}. RTZ #1", "blocks": []})
+    assert [p.kind for p in compose.block_problems(titled, PASSAGES)] == ["markup"]
+    # Prose with a less-than sign or a lone apostrophe is fine.
+    plain = compose.parse_answer(
+        {"title": "AI: x. RTZ #1", "blocks": [{"type": "commentary", "text": "It’s < 5% now."}]}
+    )
+    assert compose.block_problems(plain, PASSAGES) == ()
+
+
 @pytest.mark.parametrize("bad", [None, [], {"title": 3, "blocks": []}, {"title": "x"}])
 def test_a_wrong_shape_is_a_model_answer_error(bad: object) -> None:
     with pytest.raises(ModelAnswerError):
