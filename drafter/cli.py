@@ -276,8 +276,7 @@ def _print_outcome(outcome: Any) -> None:
             )
     if outcome.removed:
         click.echo(
-            f"removed: {len(outcome.removed)} block(s) that still failed after the repair round "
-            "(listed in the report)"
+            f"removed: {len(outcome.removed)} block(s) that failed the check (listed in the report)"
         )
     click.echo(report.summary_line(outcome.result))
 

@@ -10,6 +10,7 @@ commentary, lead-ins or title are checked like any other quote.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from drafter import compose, prompting
@@ -40,13 +41,17 @@ def settle(
     """Remove what still fails (no model: removing a block can change what a later quote is
     attributed to, so look again, a bounded number of times)."""
     removed: list[compose.Problem] = []
+    # numbers[i]: the answer's own number for block i of the shortened answer (0: the title).
+    numbers = list(range(len(answer.blocks) + 1))
     for _ in range(3):
         failed = problems(answer, passages, sources)
         if not failed:
             break
-        removed += failed
+        removed += [replace(p, block=numbers[p.block]) for p in failed]
+        gone = {p.block for p in failed} - {0}
+        numbers = [n for i, n in enumerate(numbers) if i not in gone]
         answer = compose.drop(answer, failed)
-    return answer, tuple(removed)
+    return answer, tuple(sorted(removed, key=lambda p: p.block))
 
 
 def model_answer(
@@ -74,7 +79,8 @@ def report_section(removed: Sequence[compose.Problem]) -> str:
         "",
         "## Removed by drafter",
         "",
-        "These blocks still failed after the repair round and are not in the draft:",
+        "These blocks failed the check (a model draft: after its one repair round) and were "
+        "taken out of the draft:",
         "",
     ]
     for p in removed:

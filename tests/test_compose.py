@@ -160,3 +160,28 @@ def test_default_model_is_the_newest_sonnet_in_the_sdk() -> None:
 )
 def test_house_title(title: str, number: int | None, expected: str) -> None:
     assert compose.house_title(compose.Answer(title, ()), number).title == expected
+
+
+def test_settle_reports_removed_blocks_by_their_number_in_the_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Removing a block can make a later one fail on the next look; the report must still
+    name the blocks as the answer numbered them, not as the shortened answer does."""
+    from drafter import repair
+
+    answer = compose.Answer(
+        "AI: x. RTZ #1", tuple(compose.Block("commentary", f"c{i}") for i in range(1, 6))
+    )
+
+    def fake(a: compose.Answer, *_: object) -> tuple[compose.Problem, ...]:
+        texts = [b.text for b in a.blocks]
+        # First c2 fails; once it is gone, c4 does (now the third block of four).
+        bad = "c2" if "c2" in texts else "c4" if "c4" in texts else None
+        if bad is None:
+            return ()
+        return (compose.Problem(texts.index(bad) + 1, "quote_in_commentary", "x", text=bad),)
+
+    monkeypatch.setattr(repair, "problems", fake)
+    kept, removed = repair.settle(answer, {}, [])
+    assert [b.text for b in kept.blocks] == ["c1", "c3", "c5"]
+    assert [(p.block, p.text) for p in removed] == [(2, "c2"), (4, "c4")]
