@@ -378,6 +378,38 @@ def test_timeout_exits_3(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Traceback" not in result.output
 
 
+def _dropped(request: httpx2.Request) -> httpx2.Response:
+    """The connection drops halfway through the answer's body (after the 200 and headers)."""
+    good = tool_answer(GOOD).content
+    half = good[: len(good) // 2]
+
+    def body() -> Any:
+        yield half
+        raise httpx2.RemoteProtocolError("peer closed connection without sending complete body")
+
+    return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=body())
+
+
+def test_a_connection_dropped_mid_answer_exits_3_in_one_line(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use(monkeypatch, FakeAPI(_dropped))
+    result = draft()
+    assert result.exit_code == 3, result.output
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("drafter: error: ") and "resume" in lines[-1], lines[-1]
+    assert "Traceback" not in result.output
+    _kept(env / "out")
+    run = json.loads((env / "out" / "run.json").read_text())
+    assert run["status"] == "model_failed"
+    # What had arrived is kept.
+    partial = json.loads((env / "out" / "partial-answer.json").read_text())
+    assert partial["partial"]["title"] == GOOD["title"]
+    # The same command again asks again and finishes.
+    use(monkeypatch, FakeAPI(tool_answer(GOOD)))
+    assert draft().exit_code == 0
+
+
 # --- a source that talks to the model ----------------------------------------------------
 
 WIRE = """---
