@@ -155,6 +155,12 @@ def call(client: Any, request: dict[str, Any], progress: Progress) -> Reply:
         # Anything else the SDK raises (a response it cannot validate, credentials): one
         # line with its kind, never a traceback and never the request (it carries the key).
         raise ModelServiceError(f"the model service failed: {type(exc).__name__}") from None
+    except KeyboardInterrupt:
+        # Ctrl-C while the answer streams in: keep what arrived, like any other failure.
+        raise ModelAnswerError(
+            "interrupted while the model was answering; run the same command again to resume",
+            partial=snapshot,
+        ) from None
     except ValueError as exc:
         # The SDK raises ValueError when the streamed tool input is not JSON.
         raise ModelAnswerError(

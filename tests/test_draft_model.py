@@ -410,6 +410,27 @@ def test_a_connection_dropped_mid_answer_exits_3_in_one_line(
     assert draft().exit_code == 0
 
 
+def test_ctrl_c_while_the_model_answers_keeps_the_run_and_the_partial(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = tool_answer(GOOD).content
+
+    def interrupted(request: httpx2.Request) -> httpx2.Response:
+        def body() -> Any:
+            yield good[: len(good) // 2]
+            raise KeyboardInterrupt
+
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=body())
+
+    use(monkeypatch, FakeAPI(interrupted))
+    result = draft()
+    assert result.exit_code == 3, result.output
+    assert "interrupted" in result.stderr and "resume" in result.stderr
+    _kept(env / "out")
+    assert json.loads((env / "out" / "run.json").read_text())["status"] == "model_failed"
+    assert (env / "out" / "partial-answer.json").exists()
+
+
 # --- a source that talks to the model ----------------------------------------------------
 
 WIRE = """---
