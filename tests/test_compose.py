@@ -185,3 +185,19 @@ def test_settle_reports_removed_blocks_by_their_number_in_the_answer(
     kept, removed = repair.settle(answer, {}, [])
     assert [b.text for b in kept.blocks] == ["c1", "c3", "c5"]
     assert [(p.block, p.text) for p in removed] == [(2, "c2"), (4, "c4")]
+
+
+@pytest.mark.parametrize("note", ["", "a note for the writer"])
+def test_assembled_post_has_single_blank_lines_between_paragraphs(note: str) -> None:
+    answer = compose.parse_answer(
+        {
+            "title": "AI: x. RTZ #1",
+            "blocks": [
+                {"type": "commentary", "text": "Opening."},
+                {"type": "quote", "passage_id": "scmp:p01"},
+            ],
+        }
+    )
+    markdown = compose.assemble(compose.resolve(answer, PASSAGES, [SCMP]), note=note).markdown
+    assert "\n\n\n" not in markdown
+    assert markdown.startswith("# AI: x. RTZ #1\n\n")
