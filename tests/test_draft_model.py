@@ -617,6 +617,24 @@ def test_a_missing_source_is_one_line_exit_2(env: Path) -> None:
     assert not (env / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--notes", "nope.txt"], "drafter: error: nope.txt: no such file"),
+        (["--notes", "."], "drafter: error: .: is a directory, not a file"),
+        (
+            ["--angle", "  "],
+            "drafter: error: --angle is empty: say in a sentence what the post is about",
+        ),
+    ],
+)
+def test_bad_notes_or_angle_is_one_line_exit_2(env: Path, extra: list[str], message: str) -> None:
+    result = draft(*extra)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == message
+    assert not (env / "out").exists()
+
+
 def test_default_folder_is_drafts_number(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ANTHROPIC_API_KEY")
     src = env / "scmp.md"
