@@ -271,6 +271,9 @@ def _print_outcome(outcome: Any) -> None:
     else:
         click.echo("html:    not rendered while a quote fails (see the report)")
     click.echo(f"run:     {outcome.run_json}")
+    slots = outcome.draft.read_text(encoding="utf-8").count("[TK:")
+    if slots:
+        click.echo(f"todo:    {slots} [TK: …] slots to fill in before it is publishable")
     if outcome.calls:
         usage = outcome.usage
         click.echo("tokens:  " + describe(outcome.drafted_by, usage, outcome.cost_usd))
@@ -282,8 +285,7 @@ def _print_outcome(outcome: Any) -> None:
             )
     if outcome.removed:
         click.echo(
-            f"removed: {len(outcome.removed)} block(s) that still failed after the repair round "
-            "(listed in the report)"
+            f"removed: {len(outcome.removed)} block(s) that failed the check (listed in the report)"
         )
     click.echo(report.summary_line(outcome.result))
 

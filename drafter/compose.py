@@ -116,14 +116,34 @@ def house_title(answer: Answer, number: int | None) -> Answer:
     return replace(answer, title=f"AI: {headline or 'TK headline'}. {suffix}")
 
 
+# Code (spans, fences, indented blocks) and HTML: the checker never reads a quotation there
+# (DESIGN.md § Quote extraction), so the model's own words may use neither.
+_HIDDEN = re.compile(r"`|~~~|<[A-Za-z/!?]|^(?: {4}|\t)", re.M)
+
+
+def _markup(block: int, text: str) -> Problem:
+    return Problem(
+        block,
+        "markup",
+        "the text uses code or HTML, where the checker cannot see a quotation; write plain "
+        "sentences (Markdown emphasis and links are fine)",
+        text=text,
+    )
+
+
 def block_problems(answer: Answer, passages: Mapping[str, Passage]) -> tuple[Problem, ...]:
-    """What is wrong with the blocks before any check: unknown ids, spans not in passages."""
+    """What is wrong with the blocks before any check: unknown ids, spans not in passages,
+    and the model's own words hiding text from the checker in code or HTML."""
     problems = []
     if not answer.title:
         problems.append(Problem(0, "title", "the title is empty"))
+    elif _HIDDEN.search(answer.title):
+        problems.append(_markup(0, answer.title))
     for i, b in enumerate(answer.blocks, 1):
         if b.kind == "malformed":
             problems.append(Problem(i, "malformed", "not a valid block", text=b.text))
+        elif b.kind in ("commentary", "lead_in") and _HIDDEN.search(b.text):
+            problems.append(_markup(i, b.text))
         elif b.kind == "quote":
             passage = passages.get(b.passage_id)
             if passage is None:

@@ -1,39 +1,35 @@
-"""``drafter draft`` and ``drafter revise``: the I/O around the drafting stages.
+"""``drafter draft`` and ``drafter revise``: the files around the drafting stages.
 
 Reads the sources, writes their snapshots and passages into the output folder *before* any
-model call, asks the model (or the offline drafter) for a structured answer, runs the one
-bounded repair round, assembles the post, writes ``draft.md``, checks it, and writes the
-provenance report (``report.md``, ``report.json``) and ``run.json`` (model, prompt hashes,
-token usage, cost, timings).
-
-Nothing is lost: every completed model response is stored under ``.drafter-cache/`` keyed by
-the hash of its request, so running the same command again after a failure (a timeout, the
-retries running out on the repair round) resumes without paying for what already arrived.
+model call, gets a structured answer from the model (``session``, ``repair``: the response
+cache and the one bounded repair round) or from the offline drafter, keeps the draft it is
+about to replace as ``draft.vN.md``, assembles and writes ``draft.md``, checks it, and writes
+the provenance report (``report.md``, ``report.json``, ``report.html``) and ``run.json``
+(model, prompt hashes, token usage, cost, timings). Every file is written atomically.
 The clock, the progress callback and the client factory are passed in.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from drafter import compose, frontmatter, ingest, prompting, render, report
+from drafter import compose, frontmatter, ingest, prompting, render, repair, report
 from drafter import report_html as report_html_module
 from drafter.chunk import chunk
 from drafter.errors import InputError, ModelAnswerError, ModelServiceError, UsageError
 from drafter.fsutil import write_atomic
 from drafter.models import CheckResult, Passage, Source
-from drafter.pricing import Usage, cost, describe
-
-Progress = Callable[[str], None]
-ClientFactory = Callable[[str], Any]
-CACHE_DIR = ".drafter-cache"
+from drafter.pricing import Usage
+from drafter.session import Call, ClientFactory, Progress, Session
 
 
 @dataclass(frozen=True)
@@ -48,32 +44,6 @@ class DraftJob:
     model: str | None = None
     offline: bool = False
     force: bool = False
-
-
-@dataclass(frozen=True)
-class Call:
-    """One model call of this run (or its answer found in the response cache)."""
-
-    purpose: str
-    request_hash: str
-    from_cache: bool
-    model: str
-    usage: Usage
-    cost_usd: float | None
-    stop_reason: str
-    seconds: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "purpose": self.purpose,
-            "request_hash": self.request_hash,
-            "from_cache": self.from_cache,
-            "model": self.model,
-            "usage": self.usage.to_dict(),
-            "cost_usd": self.cost_usd,
-            "stop_reason": self.stop_reason,
-            "seconds": round(self.seconds, 3),
-        }
 
 
 @dataclass(frozen=True)
@@ -104,84 +74,6 @@ class Outcome:
     def cost_usd(self) -> float | None:
         costs = [c.cost_usd for c in self.calls]
         return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
-
-
-@dataclass
-class _Session:
-    """The model side of one run: the client (made on first use), the response cache and
-    the record of every call."""
-
-    folder: Path
-    api_key: str
-    progress: Progress
-    clock: Callable[[], float]
-    client_factory: ClientFactory | None = None
-    calls: list[Call] = field(default_factory=list)
-    _client: Any = None
-
-    def ask(self, purpose: str, request: dict[str, Any]) -> Any:
-        from drafter import llm
-
-        key = prompting.request_hash(request)
-        cached = self.folder / CACHE_DIR / f"{key}.json"
-        model = str(request["model"])
-        if cached.exists():
-            try:
-                data = json.loads(cached.read_text(encoding="utf-8"))
-                reply = llm.Reply(
-                    answer=data["answer"],
-                    tool_use_id=data["tool_use_id"],
-                    usage=Usage.from_dict(data["usage"]),
-                    model=data["model"],
-                    stop_reason=data["stop_reason"],
-                    request_id=data.get("request_id", ""),
-                )
-            except (OSError, ValueError, KeyError, TypeError):
-                self.progress(f"{cached}: unreadable cache entry; asking the model again")
-            else:
-                self.progress(f"{purpose}: answer found in {CACHE_DIR}/ (no new request)")
-                self.calls.append(
-                    Call(purpose, key, True, model, Usage(), 0.0, reply.stop_reason, 0.0)
-                )
-                return reply
-        if self._client is None:
-            factory = self.client_factory or llm.make_client
-            self._client = factory(self.api_key)
-        self.progress(f"{purpose}: asking {model}…")
-        started = self.clock()
-        reply = llm.call(self._client, request, self.progress)
-        seconds = self.clock() - started
-        dollars = cost(reply.model, reply.usage)
-        self.calls.append(
-            Call(purpose, key, False, reply.model, reply.usage, dollars, reply.stop_reason, seconds)
-        )
-        self.progress(f"{purpose}: " + describe(reply.model, reply.usage, dollars))
-        if reply.stop_reason == "max_tokens":
-            raise ModelAnswerError(
-                f"the model's answer was cut off at max_tokens ({request.get('max_tokens')}) "
-                "before it was complete",
-                partial=reply.answer,
-            )
-        # Only a complete, well-formed answer is cached: anything else is asked for again.
-        compose.parse_answer(reply.answer)
-        write_atomic(
-            cached,
-            json.dumps(
-                {
-                    "request_hash": key,
-                    "purpose": purpose,
-                    "model": reply.model,
-                    "answer": reply.answer,
-                    "tool_use_id": reply.tool_use_id,
-                    "usage": reply.usage.to_dict(),
-                    "stop_reason": reply.stop_reason,
-                    "request_id": reply.request_id,
-                },
-                ensure_ascii=False,
-                indent=1,
-            ),
-        )
-        return reply
 
 
 # --- shared steps -----------------------------------------------------------------------
@@ -233,72 +125,6 @@ def _write_passages(folder: Path, passages: Sequence[Passage]) -> None:
     )
 
 
-def _problems(
-    answer: compose.Answer, passages: Mapping[str, Passage], sources: Sequence[Source]
-) -> tuple[compose.Problem, ...]:
-    """Everything that fails in ``answer``: bad blocks, then quotes that fail the check."""
-    from drafter.extract import extract
-    from drafter.index import build
-    from drafter.verify import verify
-
-    structural = compose.block_problems(answer, passages)
-    resolved = compose.resolve(answer, passages, sources)
-    assembled = compose.assemble(resolved)
-    checks = verify(extract(assembled.markdown, sources, first_line=1), build(sources))
-    seen = {p.block for p in structural}
-    found = [p for p in compose.check_problems(resolved, assembled, checks) if p.block not in seen]
-    return tuple(sorted([*structural, *found], key=lambda p: p.block))
-
-
-def _settle(
-    answer: compose.Answer, passages: Mapping[str, Passage], sources: Sequence[Source]
-) -> tuple[compose.Answer, tuple[compose.Problem, ...]]:
-    """Remove what still fails (no model: removing a block can change what a later quote is
-    attributed to, so look again, a bounded number of times)."""
-    removed: list[compose.Problem] = []
-    for _ in range(3):
-        problems = _problems(answer, passages, sources)
-        if not problems:
-            break
-        removed += problems
-        answer = compose.drop(answer, problems)
-    return answer, tuple(removed)
-
-
-def _model_answer(
-    session: _Session,
-    first: dict[str, Any],
-    passages: Mapping[str, Passage],
-    sources: Sequence[Source],
-) -> tuple[compose.Answer, tuple[compose.Problem, ...]]:
-    """Ask, check, and (once) repair. Returns the answer to assemble and what was removed."""
-    reply = session.ask("draft", first)
-    answer = compose.parse_answer(reply.answer)
-    problems = _problems(answer, passages, sources)
-    if not problems:
-        return answer, ()
-    session.progress(f"repair round: {len(problems)} block(s) failed; asking once more")
-    second = prompting.repair_request(first, reply.tool_use_id, reply.answer, problems)
-    reply = session.ask("repair", second)
-    return _settle(compose.parse_answer(reply.answer), passages, sources)
-
-
-def _report_extra(removed: Sequence[compose.Problem]) -> str:
-    if not removed:
-        return ""
-    lines = [
-        "",
-        "## Removed by drafter",
-        "",
-        "These blocks still failed after the repair round and are not in the draft:",
-        "",
-    ]
-    for p in removed:
-        text = p.text.replace("\n", " ")
-        lines.append(f"- block {p.block} ({p.kind}): {p.detail}. Text: {text[:300]}")
-    return "\n".join(lines) + "\n"
-
-
 def _finish(
     *,
     folder: Path,
@@ -330,7 +156,7 @@ def _finish(
 
     report_md = folder / "report.md"
     report_json = folder / "report.json"
-    write_atomic(report_md, report.to_markdown(result) + _report_extra(removed))
+    write_atomic(report_md, report.to_markdown(result) + repair.report_section(removed))
     data = json.loads(report.to_json(result))
     data["removed"] = [p.to_dict() for p in removed]
     write_atomic(report_json, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -374,7 +200,7 @@ def _finish(
     return outcome
 
 
-def _failed(folder: Path, run: dict[str, Any], session: _Session, exc: ModelServiceError) -> None:
+def _failed(folder: Path, run: dict[str, Any], session: Session, exc: ModelServiceError) -> None:
     """Keep what the failed run did: the partial answer and the calls that completed."""
     if isinstance(exc, ModelAnswerError) and exc.partial is not None:
         write_atomic(
@@ -416,8 +242,20 @@ def _passages(sources: Sequence[Source]) -> dict[str, Passage]:
     return {p.id: p for s in sources for p in chunk(s)}
 
 
-def _prompt_hashes(prompts: prompting.Prompts) -> dict[str, str]:
-    return dict(prompts.hashes)
+def _ask_model(
+    folder: Path,
+    run: dict[str, Any],
+    first: dict[str, Any],
+    passages: Mapping[str, Passage],
+    sources: Sequence[Source],
+    session: Session,
+) -> tuple[compose.Answer, tuple[compose.Problem, ...]]:
+    """The model's checked answer; on a model failure, what the run did is kept first."""
+    try:
+        return repair.model_answer(session, first, passages, sources)
+    except ModelServiceError as exc:
+        _failed(folder, run, session, exc)
+        raise
 
 
 # --- the commands -----------------------------------------------------------------------
@@ -437,10 +275,14 @@ def run_draft(
         raise UsageError("draft needs at least one SOURCE file")
     if not job.angle.strip():
         raise UsageError("--angle is empty: say in a sentence what the post is about")
+    if job.number is not None and job.number < 1:
+        raise UsageError("--number must be a whole number from 1 (the post's RTZ #N)")
     notes = ""
     if job.notes is not None:
         notes, _ = ingest.read_text(job.notes)
-    folder = job.out or Path("drafts") / (str(job.number) if job.number else _slug(job.angle))
+    folder = job.out or Path("drafts") / (
+        str(job.number) if job.number is not None else _slug(job.angle)
+    )
     draft_path = folder / "draft.md"
     if draft_path.exists() and not job.force:
         raise InputError(str(draft_path), "already exists; pass --force to replace it")
@@ -467,10 +309,11 @@ def run_draft(
         from drafter import offline as offline_drafter
 
         answer = offline_drafter.draft(sources, list(passages.values()), job.angle, job.number)
-        answer, removed = _settle(answer, passages, sources)
+        answer, removed = repair.settle(answer, passages, sources)
         run.update({"drafted_by": "offline", "model": None, "prompts": {}})
         meta["drafter"] = {"drafted_by": "offline", "number": job.number, "angle": job.angle}
         return _finish(
+            previous=_keep_previous(draft_path) if job.force else None,
             folder=folder,
             draft_path=draft_path,
             meta=meta,
@@ -502,16 +345,13 @@ def run_draft(
     first = prompting.request(
         model, prompts, prompting.passages_text(sources, list(passages.values())), task
     )
-    run.update({"drafted_by": "model", "model": model, "prompts": _prompt_hashes(prompts)})
-    session = _Session(folder, str(api_key), progress, clock, client_factory)
-    try:
-        answer, removed = _model_answer(session, first, passages, sources)
-    except ModelServiceError as exc:
-        _failed(folder, run, session, exc)
-        raise
+    run.update({"drafted_by": "model", "model": model, "prompts": dict(prompts.hashes)})
+    session = Session(folder, str(api_key), progress, clock, client_factory)
+    answer, removed = _ask_model(folder, run, first, passages, sources, session)
     answer = compose.house_title(answer, job.number)
     meta["drafter"] = {"drafted_by": model, "number": job.number, "angle": job.angle}
     return _finish(
+        previous=_keep_previous(draft_path) if job.force else None,
         folder=folder,
         draft_path=draft_path,
         meta=meta,
@@ -529,11 +369,36 @@ def run_draft(
     )
 
 
-def _next_version(draft_path: Path) -> Path:
-    n = 1
-    while (candidate := draft_path.with_name(f"{draft_path.stem}.v{n}.md")).exists():
-        n += 1
-    return candidate
+def _keep_previous(draft_path: Path) -> Path | None:
+    """Keep the draft about to be replaced as ``draft.vN.md`` (the next free N), byte for
+    byte and atomically: the writer's hand edits are never lost to ``--force`` or ``revise``.
+    """
+    try:
+        data = draft_path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputError(str(draft_path), f"cannot read: {exc.strerror or exc}") from None
+    fd, tmp = tempfile.mkstemp(prefix=f".{draft_path.name}.", suffix=".tmp", dir=draft_path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        Path(tmp).chmod(draft_path.stat().st_mode & 0o7777)
+        n = 1
+        while True:
+            candidate = draft_path.with_name(f"{draft_path.stem}.v{n}.md")
+            try:
+                os.link(tmp, candidate)  # appears whole, and never replaces a kept version
+            except FileExistsError:
+                n += 1
+                continue
+            return candidate
+    except OSError as exc:
+        raise InputError(str(draft_path.parent), f"cannot write: {exc.strerror or exc}") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def run_revise(
@@ -568,10 +433,10 @@ def run_revise(
     sources = _load_sources(paths, progress)
     passages = _passages(sources)
     _write_passages(folder, list(passages.values()))
-    settings = doc.meta.get("drafter") if isinstance(doc.meta.get("drafter"), dict) else {}
-    assert isinstance(settings, dict)
+    raw_settings = doc.meta.get("drafter")
+    settings: dict[str, Any] = raw_settings if isinstance(raw_settings, dict) else {}
     number = settings.get("number")
-    if number is None:  # a draft drafter did not make: the number is in its title
+    if not isinstance(number, int):  # a draft drafter did not make: the number is in its title
         found = re.search(r"RTZ #(\d+)", f"{doc.meta.get('title', '')}\n{doc.body}")
         number = int(found.group(1)) if found else None
     model = model or llm.default_model()
@@ -596,19 +461,15 @@ def run_revise(
         "passages": len(passages),
         "drafted_by": "model",
         "model": model,
-        "prompts": _prompt_hashes(prompts),
+        "prompts": dict(prompts.hashes),
     }
-    session = _Session(folder, api_key, progress, clock, client_factory)
-    try:
-        answer, removed = _model_answer(session, first, passages, sources)
-    except ModelServiceError as exc:
-        _failed(folder, run, session, exc)
-        raise
-    answer = compose.house_title(answer, number if isinstance(number, int) else None)
+    session = Session(folder, api_key, progress, clock, client_factory)
+    answer, removed = _ask_model(folder, run, first, passages, sources, session)
+    answer = compose.house_title(answer, number)
     # Keep the writer's current version beside the new one before replacing it.
-    previous = _next_version(draft_path)
-    text, _ = ingest.read_text(draft_path)
-    write_atomic(previous, text, overwrite=False)
+    previous = _keep_previous(draft_path)
+    if previous is None:
+        raise InputError(str(draft_path), "no such file")
     meta = {k: v for k, v in doc.meta.items() if k != "title"}
     meta["drafter"] = {**settings, "drafted_by": model, "revised_from": previous.name}
     return _finish(

@@ -87,6 +87,7 @@ def make_client(api_key: str, *, http_client: Any = None, max_retries: int = MAX
 def call(client: Any, request: dict[str, Any], progress: Progress) -> Reply:
     """Stream one Messages API request whose ``tool_choice`` forces a tool; return its input."""
     import anthropic
+    import httpx2  # the SDK's HTTP library
 
     started = time.monotonic()
     blocks_seen = -1
@@ -120,9 +121,10 @@ def call(client: Any, request: dict[str, Any], progress: Progress) -> Reply:
     except anthropic.APIStatusError as exc:
         if exc.status_code == 200:
             # An error event inside an answer that had started: the SDK does not retry it.
-            raise ModelServiceError(
+            raise ModelAnswerError(
                 f"the model service failed while answering ({_error_type(exc)}); "
-                "run the same command again to resume"
+                "run the same command again to resume",
+                partial=snapshot,
             ) from None
         raise ModelServiceError(
             f"the model service failed with HTTP {exc.status_code} ({_error_type(exc)}) after "
@@ -133,10 +135,32 @@ def call(client: Any, request: dict[str, Any], progress: Progress) -> Reply:
             "could not reach the model service (connection failed after the SDK's retries); "
             "run the same command again to resume"
         ) from None
+    except httpx2.TimeoutException:
+        # A read that stalls in the middle of the streamed body: the SDK has already
+        # returned the response, so neither its retries nor its error types apply.
+        raise ModelAnswerError(
+            f"the model service stopped answering midway (timeout {TIMEOUT:.0f} s); "
+            "run the same command again to resume",
+            partial=snapshot,
+        ) from None
+    except httpx2.HTTPError as exc:
+        # The connection dropped midway through the streamed body (same: the SDK's own
+        # wrapping only covers the request, not reading the stream).
+        raise ModelAnswerError(
+            f"the connection to the model service broke midway ({type(exc).__name__}); "
+            "run the same command again to resume",
+            partial=snapshot,
+        ) from None
     except anthropic.AnthropicError as exc:
         # Anything else the SDK raises (a response it cannot validate, credentials): one
         # line with its kind, never a traceback and never the request (it carries the key).
         raise ModelServiceError(f"the model service failed: {type(exc).__name__}") from None
+    except KeyboardInterrupt:
+        # Ctrl-C while the answer streams in: keep what arrived, like any other failure.
+        raise ModelAnswerError(
+            "interrupted while the model was answering; run the same command again to resume",
+            partial=snapshot,
+        ) from None
     except ValueError as exc:
         # The SDK raises ValueError when the streamed tool input is not JSON.
         raise ModelAnswerError(

@@ -56,6 +56,38 @@ def test_block_problems_name_unknown_ids_and_bad_spans() -> None:
     assert [b.text for b in kept.blocks] == ["fine"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nvidia `“has hired two famous AI experts from China”`, says SCMP.",
+        "Fine.\n\n```\n“US chip giant Nvidia has hired two famous AI experts”\n```",
+        "Fine.\n\n    “US chip giant Nvidia has hired two famous AI experts”",
+        "<blockquote>US chip giant Nvidia has hired two famous AI experts</blockquote>",
+        "As SCMP reports <span>“Nvidia has hired two famous AI experts”</span>:",
+    ],
+)
+def test_the_models_words_may_not_hide_a_quotation_from_the_checker(text: str) -> None:
+    """The checker never reads code or HTML as quotations, so the model's own text may use
+    neither: otherwise it could type a quotation (or a block quote) that is never checked."""
+    from drafter import repair
+
+    answer = compose.parse_answer(
+        {
+            "title": "AI: x. RTZ #1",
+            "blocks": [{"type": "commentary", "text": text}, {"type": "lead_in", "text": text}],
+        }
+    )
+    found = repair.problems(answer, PASSAGES, [SCMP])
+    assert [(p.block, p.kind) for p in found] == [(1, "markup"), (2, "markup")]
+    titled = compose.parse_answer({"title": f"AI: {text}. RTZ #1", "blocks": []})
+    assert [p.kind for p in compose.block_problems(titled, PASSAGES)] == ["markup"]
+    # Prose with a less-than sign or a lone apostrophe is fine.
+    plain = compose.parse_answer(
+        {"title": "AI: x. RTZ #1", "blocks": [{"type": "commentary", "text": "It’s < 5% now."}]}
+    )
+    assert compose.block_problems(plain, PASSAGES) == ()
+
+
 @pytest.mark.parametrize("bad", [None, [], {"title": 3, "blocks": []}, {"title": "x"}])
 def test_a_wrong_shape_is_a_model_answer_error(bad: object) -> None:
     with pytest.raises(ModelAnswerError):
@@ -128,3 +160,44 @@ def test_default_model_is_the_newest_sonnet_in_the_sdk() -> None:
 )
 def test_house_title(title: str, number: int | None, expected: str) -> None:
     assert compose.house_title(compose.Answer(title, ()), number).title == expected
+
+
+def test_settle_reports_removed_blocks_by_their_number_in_the_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Removing a block can make a later one fail on the next look; the report must still
+    name the blocks as the answer numbered them, not as the shortened answer does."""
+    from drafter import repair
+
+    answer = compose.Answer(
+        "AI: x. RTZ #1", tuple(compose.Block("commentary", f"c{i}") for i in range(1, 6))
+    )
+
+    def fake(a: compose.Answer, *_: object) -> tuple[compose.Problem, ...]:
+        texts = [b.text for b in a.blocks]
+        # First c2 fails; once it is gone, c4 does (now the third block of four).
+        bad = "c2" if "c2" in texts else "c4" if "c4" in texts else None
+        if bad is None:
+            return ()
+        return (compose.Problem(texts.index(bad) + 1, "quote_in_commentary", "x", text=bad),)
+
+    monkeypatch.setattr(repair, "problems", fake)
+    kept, removed = repair.settle(answer, {}, [])
+    assert [b.text for b in kept.blocks] == ["c1", "c3", "c5"]
+    assert [(p.block, p.text) for p in removed] == [(2, "c2"), (4, "c4")]
+
+
+@pytest.mark.parametrize("note", ["", "a note for the writer"])
+def test_assembled_post_has_single_blank_lines_between_paragraphs(note: str) -> None:
+    answer = compose.parse_answer(
+        {
+            "title": "AI: x. RTZ #1",
+            "blocks": [
+                {"type": "commentary", "text": "Opening."},
+                {"type": "quote", "passage_id": "scmp:p01"},
+            ],
+        }
+    )
+    markdown = compose.assemble(compose.resolve(answer, PASSAGES, [SCMP]), note=note).markdown
+    assert "\n\n\n" not in markdown
+    assert markdown.startswith("# AI: x. RTZ #1\n\n")

@@ -378,6 +378,59 @@ def test_timeout_exits_3(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Traceback" not in result.output
 
 
+def _dropped(request: httpx2.Request) -> httpx2.Response:
+    """The connection drops halfway through the answer's body (after the 200 and headers)."""
+    good = tool_answer(GOOD).content
+    half = good[: len(good) // 2]
+
+    def body() -> Any:
+        yield half
+        raise httpx2.RemoteProtocolError("peer closed connection without sending complete body")
+
+    return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=body())
+
+
+def test_a_connection_dropped_mid_answer_exits_3_in_one_line(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use(monkeypatch, FakeAPI(_dropped))
+    result = draft()
+    assert result.exit_code == 3, result.output
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("drafter: error: ") and "resume" in lines[-1], lines[-1]
+    assert "Traceback" not in result.output
+    _kept(env / "out")
+    run = json.loads((env / "out" / "run.json").read_text())
+    assert run["status"] == "model_failed"
+    # What had arrived is kept.
+    partial = json.loads((env / "out" / "partial-answer.json").read_text())
+    assert partial["partial"]["title"] == GOOD["title"]
+    # The same command again asks again and finishes.
+    use(monkeypatch, FakeAPI(tool_answer(GOOD)))
+    assert draft().exit_code == 0
+
+
+def test_ctrl_c_while_the_model_answers_keeps_the_run_and_the_partial(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = tool_answer(GOOD).content
+
+    def interrupted(request: httpx2.Request) -> httpx2.Response:
+        def body() -> Any:
+            yield good[: len(good) // 2]
+            raise KeyboardInterrupt
+
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=body())
+
+    use(monkeypatch, FakeAPI(interrupted))
+    result = draft()
+    assert result.exit_code == 3, result.output
+    assert "interrupted" in result.stderr and "resume" in result.stderr
+    _kept(env / "out")
+    assert json.loads((env / "out" / "run.json").read_text())["status"] == "model_failed"
+    assert (env / "out" / "partial-answer.json").exists()
+
+
 # --- a source that talks to the model ----------------------------------------------------
 
 WIRE = """---
@@ -519,7 +572,8 @@ def test_without_a_key_the_offline_drafter_runs_and_says_so(
     result = draft()
     assert result.exit_code == 0, result.output
     assert "offline drafter (no ANTHROPIC_API_KEY" in result.stderr
-    assert "[TK:" in (env / "out" / "draft.md").read_text(encoding="utf-8")
+    text = (env / "out" / "draft.md").read_text(encoding="utf-8")
+    assert f"todo:    {text.count('[TK:')} [TK: …] slots to fill in" in result.stdout
     assert "tokens:" not in result.stdout
 
 
@@ -534,14 +588,50 @@ def test_an_existing_draft_is_not_overwritten_without_force(
     assert result.exit_code == 2
     assert "already exists; pass --force" in result.stderr
     assert path.read_text(encoding="utf-8") == "my edits"
-    assert draft("--force").exit_code == 0
+    forced = draft("--force")
+    assert forced.exit_code == 0
     assert path.read_text(encoding="utf-8") != "my edits"
+    # Nothing is lost: --force keeps the replaced draft beside the new one, byte for byte.
+    assert (env / "out" / "draft.v1.md").read_text(encoding="utf-8") == "my edits"
+    assert "previous version kept as" in forced.stdout
+    path.write_bytes(b"second edits\r\n")
+    assert draft("--force").exit_code == 0
+    assert (env / "out" / "draft.v2.md").read_bytes() == b"second edits\r\n"
+    assert (env / "out" / "draft.v1.md").read_text(encoding="utf-8") == "my edits"
+
+
+@pytest.mark.parametrize("number", ["-3", "0"])
+def test_a_number_below_one_is_one_line_exit_2(env: Path, number: str) -> None:
+    result = draft("--number", number)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [
+        "drafter: error: --number must be a whole number from 1 (the post's RTZ #N)"
+    ]
+    assert not (env / "out").exists()
 
 
 def test_a_missing_source_is_one_line_exit_2(env: Path) -> None:
     result = CliRunner().invoke(main, ["draft", "nope.md", "--angle", "x", "--out", "out"])
     assert result.exit_code == 2
     assert result.stderr.strip() == "drafter: error: nope.md: no such file"
+    assert not (env / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--notes", "nope.txt"], "drafter: error: nope.txt: no such file"),
+        (["--notes", "."], "drafter: error: .: is a directory, not a file"),
+        (
+            ["--angle", "  "],
+            "drafter: error: --angle is empty: say in a sentence what the post is about",
+        ),
+    ],
+)
+def test_bad_notes_or_angle_is_one_line_exit_2(env: Path, extra: list[str], message: str) -> None:
+    result = draft(*extra)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == message
     assert not (env / "out").exists()
 
 
