@@ -60,3 +60,13 @@ class ModelAnswerError(ModelServiceError):
     def __init__(self, message: str, partial: object = None) -> None:
         super().__init__(message)
         self.partial = partial
+
+
+class UnverifiedQuotesError(DrafterError):
+    """The render gate: a quote fails its check and the render was not forced."""
+
+    exit_code = EXIT_CHECK_FAILED
+
+
+class RenderMismatchError(DrafterError):
+    """A rendered output's quotes differ from the checked ones: a bug that stops the render."""

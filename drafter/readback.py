@@ -13,14 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html.parser import HTMLParser
 
-from drafter.errors import DrafterError
+from drafter.errors import RenderMismatchError
 from drafter.extract import Paragraph
 from drafter.models import QuoteCheck
-
-
-class RenderMismatchError(DrafterError):
-    """The output's quotes differ from the checked ones: a bug that stops the render."""
-
 
 _PARA_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCK_TAGS = {"ul", "ol", "blockquote", "pre", "div", "table", "hr", *_PARA_TAGS}

@@ -27,7 +27,7 @@ import jinja2
 import markupsafe
 
 from drafter import resources
-from drafter.errors import EXIT_CHECK_FAILED, DrafterError, InputError
+from drafter.errors import InputError, RenderMismatchError, UnverifiedQuotesError
 from drafter.extract import Paragraph, extract, extract_paragraphs
 from drafter.marking import (
     MD,
@@ -40,15 +40,9 @@ from drafter.marking import (
     title_of,
 )
 from drafter.models import CheckResult, QuoteCheck
-from drafter.readback import RenderMismatchError, check_marks, read, recheck, short
+from drafter.readback import check_marks, read, recheck, short
 
 __all__ = ["RenderMismatchError", "Rendered", "UnverifiedQuotesError", "fill", "render"]
-
-
-class UnverifiedQuotesError(DrafterError):
-    """The gate: a quote fails its check and the render was not forced."""
-
-    exit_code = EXIT_CHECK_FAILED
 
 
 @dataclass(frozen=True)
