@@ -25,6 +25,7 @@ Why these choices:
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import sqlite3
@@ -472,6 +473,8 @@ class Library:
         quotes: Sequence[Sequence[Sequence[str]]],
         per_quote: int = 3,
         groups_per_quote: int = 3,
+        *,
+        thorough: bool = False,
     ) -> list[str]:
         """Ids of the sources where quotes can be, best first.
 
@@ -481,6 +484,11 @@ class Library:
         are looked up (words no passage has are skipped, which is how a quote with a changed
         word is still found through its other runs), and each quote keeps its ``per_quote``
         best sources.
+
+        ``thorough`` is for quotes the quick lookup did not prove: every run is looked up,
+        by every pair of its three rarest words (so a changed word that some other article
+        happens to have cannot hide the run), and a quote of one run also by the run as an
+        exact phrase (a short quote of common words).
 
         Why pairs of rare words rather than the runs as phrases: FTS5 answers a phrase by
         walking the position list of every word in it, and "the" is in most passages; two
@@ -495,23 +503,27 @@ class Library:
         for phrases in quotes:
             groups: dict[tuple[str, ...], int] = {}
             for p in phrases:
-                present = sorted(
-                    {(df[folded[w]], folded[w]) for w in p if df.get(folded[w], 0) > 0}
-                )[:2]
-                if present:
-                    groups[tuple(t for _, t in present)] = max(n for n, _ in present)
-            chosen = sorted(groups, key=lambda g: groups[g])[:groups_per_quote]
-            query = " OR ".join(
-                f"NEAR({' '.join(_phrase([t]) for t in group)}, {NEAR})" for group in chosen
-            )
-            if not query:
+                present = sorted({(df[folded[w]], folded[w]) for w in p if df.get(folded[w], 0)})
+                rarest = present[: 3 if thorough else 2]
+                pairs = itertools.combinations(rarest, 2) if len(rarest) > 2 else [rarest]
+                for pair in pairs:
+                    if pair:
+                        groups[tuple(t for _, t in pair)] = max(n for n, _ in pair)
+            chosen = sorted(groups, key=lambda g: groups[g])
+            clauses = [
+                f"NEAR({' '.join(_phrase([t]) for t in group)}, {NEAR})"
+                for group in (chosen if thorough else chosen[:groups_per_quote])
+            ]
+            if thorough and len(phrases) == 1 and phrases[0]:
+                clauses.append(_phrase([folded[w] for w in phrases[0]]))
+            if not clauses:
                 continue
             # The best passages first (FTS5's rank order), then their sources.
             rows = self.db.execute(
                 "SELECT p.source_id, f.rank FROM (SELECT rowid, rank FROM passage_fts "
                 "WHERE passage_fts MATCH ? ORDER BY rank LIMIT ?) AS f "
                 "JOIN passages p ON p.rowid = f.rowid",
-                (query, per_quote * 10),
+                (" OR ".join(clauses), per_quote * 10),
             ).fetchall()
             best: dict[str, float] = {}
             for source_id, score in rows:

@@ -295,3 +295,57 @@ def test_two_processes_adding_at_once(tmp_path: Path) -> None:
         ids = [e.id for e in library.entries()]
         assert len(set(ids)) == 120
         assert library.candidates([[["contract", "99", "again", "in"]]]) == ["town0099"]
+
+
+LOOKUP_TARGET = """---
+title: Dredging plan rejected
+publication: The Probe Times
+---
+
+The council rejected the harbour dredging plan after a long night of debate, officials said.
+
+The council said on Thursday that the lease was void.
+"""
+
+LOOKUP_DECOY = """---
+title: Canal news
+publication: Other Paper
+---
+
+The canal dredging was approved by the county board last spring, and he said so twice.
+"""
+
+
+def _check_one(tmp_path: Path, lib: Path, quote: str) -> dict[str, object]:
+    import json
+
+    draft = tmp_path / "one.md"
+    draft.write_text(f"# D\n\nSomeone said “{quote}” today.\n", encoding="utf-8")
+    result = run("check", draft, "--library", lib, "--format", "json")
+    (q,) = json.loads(result.stdout)["quotes"]
+    assert isinstance(q, dict)
+    return q
+
+
+def test_library_lookup_does_not_lose_a_near_miss_to_a_rarer_changed_word(
+    tmp_path: Path,
+) -> None:
+    lib = tmp_path / "lib.sqlite"
+    (tmp_path / "target.md").write_text(LOOKUP_TARGET, encoding="utf-8")
+    (tmp_path / "decoy.md").write_text(LOOKUP_DECOY, encoding="utf-8")
+    paths = [tmp_path / "target.md", tmp_path / "decoy.md", *write_articles(tmp_path / "a", 30)]
+    assert run("sources", "add", *paths, "--library", lib).exit_code == 0
+    # "canal" (instead of "harbour") is in both of this short quote's runs, and it is the
+    # rarest word of each: the quick lookup finds only the decoy article.
+    q = _check_one(tmp_path, lib, "rejected the canal dredging plan")
+    assert q["status"] == "altered"
+    nearest = q["nearest"]
+    assert isinstance(nearest, dict) and nearest["source"] == "target"
+    assert _check_one(tmp_path, lib, "[T]he council said on Thursday")["status"] == "exact"
+
+
+def test_a_bracketed_first_letter_is_looked_up_as_the_source_word() -> None:
+    from drafter.check import _phrases
+
+    assert _phrases("[T]he council said") == [["The", "council", "said"]]
+    assert _phrases("[H]e left … [the mayor] spoke") == [["He", "left"], ["spoke"]]
