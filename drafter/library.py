@@ -240,12 +240,20 @@ class Library:
         try:
             # isolation_level=None: transactions are begun and ended here, explicitly.
             self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise InputError(shown, f"cannot open the source library ({exc})") from None
+        try:
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._refuse_unusable(create)  # before anything is written to the file
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            self.db.close()
             raise InputError(shown, f"is not a usable drafter library ({exc})") from None
+        except BaseException:
+            self.db.close()
+            raise
 
     def __enter__(self) -> Library:
         return self
@@ -268,16 +276,32 @@ class Library:
             raise
         self.db.execute("COMMIT")
 
+    def _refuse_unusable(self, create: bool) -> None:
+        """A library from a newer drafter, another program's SQLite database, or an empty
+        file where a library was expected is refused, not turned into a library."""
+        version = self._version()
+        if version > SCHEMA_VERSION:
+            raise InputError(
+                str(self.path),
+                f"was made by a newer drafter (library schema {version}, this drafter "
+                f"knows up to {SCHEMA_VERSION}); upgrade drafter to use it",
+            )
+        if version:
+            return
+        if self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise InputError(
+                str(self.path), "is an SQLite database of another program, not a drafter library"
+            )
+        if not create:
+            raise InputError(
+                str(self.path),
+                "is an empty file, not a source library; add sources with `drafter sources add`",
+            )
+
     def _version(self) -> int:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
-        if self._version() > SCHEMA_VERSION:
-            raise InputError(
-                str(self.path),
-                f"was made by a newer drafter (library schema {self._version()}, this drafter "
-                f"knows up to {SCHEMA_VERSION}); upgrade drafter to use it",
-            )
         if self._version() == SCHEMA_VERSION:
             return
         with self._write() as db:

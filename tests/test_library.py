@@ -349,3 +349,54 @@ def test_a_bracketed_first_letter_is_looked_up_as_the_source_word() -> None:
 
     assert _phrases("[T]he council said") == [["The", "council", "said"]]
     assert _phrases("[H]e left … [the mayor] spoke") == [["He", "left"], ["spoke"]]
+
+
+def test_check_library_refuses_what_is_not_a_library_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draft = tmp_path / "draft.md"
+    draft.write_text(DRAFT, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    # No library yet: `--library` alone (the default place) is one line, and makes nothing.
+    result = run("check", draft, "--library")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "no source library here yet" in result.stderr
+    assert not (tmp_path / ".drafter").exists()
+
+    other = tmp_path / "other.sqlite"  # another program's database
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE notes (body TEXT)")
+    db.commit()
+    db.close()
+    empty = tmp_path / "empty.sqlite"
+    empty.write_bytes(b"")
+    newer = tmp_path / "newer.sqlite"
+    db = sqlite3.connect(newer)
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    for path, problem in (
+        (other, "SQLite database of another program, not a drafter library"),
+        (empty, "is an empty file, not a source library"),
+        (newer, "made by a newer drafter"),
+    ):
+        before = sorted(p.name for p in tmp_path.iterdir()), path.read_bytes()
+        for args in (("check", draft, "--library", path), ("sources", "list", "--library", path)):
+            result = run(*args)
+            assert result.exit_code == 2, result.output
+            assert result.stderr.startswith(f"drafter: error: {path}: ")
+            assert problem in result.stderr and result.stderr.count("\n") == 1
+        assert (sorted(p.name for p in tmp_path.iterdir()), path.read_bytes()) == before
+    # Adding to another program's database is refused too, before anything is written.
+    before_bytes = other.read_bytes()
+    assert run("sources", "add", EXAMPLE / "scmp.md", "--library", other).exit_code == 2
+    assert other.read_bytes() == before_bytes
+    # An empty file given to `sources add` becomes a library.
+    assert run("sources", "add", EXAMPLE / "scmp.md", "--library", empty).exit_code == 0
+    assert assert_consistent(empty) == 1
+
+
+def test_an_add_that_fails_makes_no_library(tmp_path: Path) -> None:
+    lib = tmp_path / "sub" / "lib.sqlite"
+    result = run("sources", "add", tmp_path / "missing.md", "--library", lib)
+    assert result.exit_code == 2
+    assert not lib.exists() and not lib.parent.exists()
