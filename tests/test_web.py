@@ -139,6 +139,8 @@ FAILURES = [
     ("/photo", "is an image (image/png), not a web page"),
     ("/mislabelled", "is a PDF document, not a web page"),
     ("/no-article", "no article text found"),
+    ("/to-file", "redirects to a non-web address: file://"),
+    ("/huge-headers", "the server's response headers are too large"),
 ]
 
 
