@@ -150,6 +150,22 @@ def _phrase(words: Sequence[str]) -> str:
     return '"' + " ".join(words) + '"'
 
 
+def _spread(groups: Sequence[tuple[str, ...]], most: int) -> list[tuple[str, ...]]:
+    """At most ``most`` of ``groups`` (rarest first), no word in more than two of them: one
+    changed word then spoils at most two of the lookups, and common words (slow to look up)
+    are left out while rarer pairs are to be had."""
+    uses: dict[str, int] = {}
+    out: list[tuple[str, ...]] = []
+    for group in groups:
+        if len(out) == most:
+            break
+        if all(uses.get(t, 0) < 2 for t in group):
+            out.append(group)
+            for t in group:
+                uses[t] = uses.get(t, 0) + 1
+    return out
+
+
 class Library:
     """An open source library. Use as a context manager, or call ``close``."""
 
@@ -209,7 +225,14 @@ class Library:
     def _refuse_unusable(self, create: bool) -> None:
         """A library from a newer drafter, another program's SQLite database, or an empty
         file where a library was expected is refused, not turned into a library."""
-        version = self._version()
+        # One read transaction: another drafter making this library at the same moment is
+        # seen either before it started (no tables, version 0) or after it finished.
+        self.db.execute("BEGIN")
+        try:
+            version = self._version()
+            tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            self.db.execute("COMMIT")
         if version > SCHEMA_VERSION:
             raise InputError(
                 str(self.path),
@@ -218,7 +241,7 @@ class Library:
             )
         if version:
             return
-        if self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        if tables:
             raise InputError(
                 str(self.path), "is an SQLite database of another program, not a drafter library"
             )
@@ -439,10 +462,11 @@ class Library:
         word is still found through its other runs), and each quote keeps its ``per_quote``
         best sources.
 
-        ``thorough`` is for quotes the quick lookup did not prove: every run is looked up,
-        by every pair of its three rarest words (so a changed word that some other article
-        happens to have cannot hide the run), and a quote of one run also by the run as an
-        exact phrase (a short quote of common words).
+        ``thorough`` is for quotes the quick lookup did not prove: the pairs are taken from
+        every pair of each run's three rarest words, and up to twice as many are looked
+        up, no word in more than two (so a changed word that some other article happens to
+        have cannot hide the quote); a quote of one run is also looked up as an exact phrase
+        (a short quote of common words).
 
         Why pairs of rare words rather than the runs as phrases: FTS5 answers a phrase by
         walking the position list of every word in it, and "the" is in most passages; two
@@ -464,10 +488,10 @@ class Library:
                     if pair:
                         groups[tuple(t for _, t in pair)] = max(n for n, _ in pair)
             chosen = sorted(groups, key=lambda g: groups[g])
-            clauses = [
-                f"NEAR({' '.join(_phrase([t]) for t in group)}, {NEAR})"
-                for group in (chosen if thorough else chosen[:groups_per_quote])
-            ]
+            chosen = (
+                _spread(chosen, 2 * groups_per_quote) if thorough else chosen[:groups_per_quote]
+            )
+            clauses = [f"NEAR({' '.join(_phrase([t]) for t in g)}, {NEAR})" for g in chosen]
             if thorough and len(phrases) == 1 and phrases[0]:
                 clauses.append(_phrase([folded[w] for w in phrases[0]]))
             if not clauses:
