@@ -162,9 +162,10 @@ def _check_with_library(
     path: Path, meta: dict[str, object], body: str, first_line: int, given: Sequence[Source]
 ) -> tuple[tuple[Source, ...], tuple[QuoteCheck, ...], dict[str, Entry], list[str]]:
     """Check the draft's body against ``given`` and the library snapshots its quotes can
-    come from. Quotes the quick lookup leaves unproven are looked up again, thoroughly,
-    so a quote is never failed merely because the quick lookup missed its source. Returns
-    the sources, the checks, the library records by sha256 and warnings about pins."""
+    come from. Quotes the quick lookup leaves unproven are looked up again, more
+    broadly, before they are failed: the quick lookup can miss a short quote's source when
+    a changed word is rarer than its own. Returns the sources, the checks, the library
+    records by sha256 and warnings about pins."""
     from drafter.library import Library
 
     with Library(path) as lib:
