@@ -400,3 +400,22 @@ def test_an_add_that_fails_makes_no_library(tmp_path: Path) -> None:
     result = run("sources", "add", tmp_path / "missing.md", "--library", lib)
     assert result.exit_code == 2
     assert not lib.exists() and not lib.parent.exists()
+
+
+def test_a_short_quote_of_common_words_is_found_among_near_lookalikes(tmp_path: Path) -> None:
+    lib = tmp_path / "lib.sqlite"
+    target = tmp_path / "target.md"
+    target.write_text(
+        "---\ntitle: T\n---\n\nThe minister spoke for an hour about the budget, the harbour "
+        "and the schools, and then she said: we will do it, whatever the cost to the treasury "
+        "turns out to be in the end.\n",
+        encoding="utf-8",
+    )
+    paths = [target]
+    for i in range(60):  # every one has all four words, close together, in a short passage
+        paths.append(tmp_path / f"d{i}.md")
+        paths[-1].write_text(f"---\ntitle: D{i}\n---\n\nWe will not do it, they said {i}.\n")
+    assert run("sources", "add", *paths, "--library", lib).exit_code == 0
+    q = _check_one(tmp_path, lib, "we will do it")
+    assert q["status"] == "exact"
+    assert q["matches"] == [{"source": "target", "start": 97, "end": 110, "passage": "target:p01"}]
