@@ -19,7 +19,7 @@ from drafter import frontmatter, ingest
 from drafter.errors import InputError, UsageError
 from drafter.extract import extract
 from drafter.index import build
-from drafter.models import CheckResult, Quote, QuoteCheck, Source
+from drafter.models import CheckResult, Quote, QuoteCheck, Source, Status
 from drafter.verify import verify
 
 if TYPE_CHECKING:
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 PHRASE_WORDS = 4  # words per run a quote is looked up by in the library (its rarest pair)
 MAX_PHRASES = 40  # runs per quote; a very long block quote is looked up by a sample
+# Verdicts that a source the quick library lookup missed could still change.
+_UNPROVEN = {Status.NOT_FOUND, Status.ALTERED, Status.UNCHECKED, Status.MISATTRIBUTED}
 
 
 def read_draft(path: Path) -> tuple[frontmatter.Document, list[str]]:
@@ -72,6 +74,8 @@ def _phrases(text: str) -> list[list[str]]:
     from drafter.library import fts_words
 
     out: list[list[str]] = []
+    # "[T]he": the bracketed letter is the source word's own first letter, in another case.
+    text = re.sub(r"\[(\w)\](?=\w)", r"\1", text)
     for piece in re.split(r"…|\.\.\.|\[[^\]]*\]", text):
         words = fts_words(piece)
         if len(words) <= PHRASE_WORDS:
@@ -149,23 +153,40 @@ def _library_note(check: QuoteCheck, entries: dict[str, Entry]) -> QuoteCheck:
     return replace(check, note=note)
 
 
-def _from_library(
-    path: Path, meta: dict[str, object], quotes: Sequence[Quote]
-) -> tuple[list[Source], dict[str, Entry], list[str]]:
-    """The library snapshots this draft's quotes can come from, their records by sha256,
-    and warnings about pinned snapshots."""
+def _looked_up(lib: Library, quotes: Sequence[Quote], *, thorough: bool = False) -> list[Source]:
+    ids = lib.candidates([_phrases(q.text) for q in quotes], thorough=thorough)
+    return [lib.source(i) for i in ids]
+
+
+def _check_with_library(
+    path: Path, meta: dict[str, object], body: str, first_line: int, given: Sequence[Source]
+) -> tuple[tuple[Source, ...], tuple[QuoteCheck, ...], dict[str, Entry], list[str]]:
+    """Check the draft's body against ``given`` and the library snapshots its quotes can
+    come from. Quotes the quick lookup leaves unproven are looked up again, more
+    broadly, before they are failed: the quick lookup can miss a short quote's source when
+    a changed word is rarer than its own. Returns the sources, the checks, the library
+    records by sha256 and warnings about pins."""
     from drafter.library import Library
 
     with Library(path) as lib:
         pinned, warnings = _pinned(lib, meta)
-        ids = lib.candidates([_phrases(q.text) for q in quotes])
-        found = [lib.source(i) for i in ids]
+        first = extract(body, given, first_line=first_line)
+        found = [*pinned, *_looked_up(lib, first)]
+        sources = ingest.unique_ids([*given, *found])
+        checks = verify(extract(body, sources, first_line=first_line), build(sources))
+        unproven = [c.quote for c in checks if c.status in _UNPROVEN]
+        known = {s.sha256 for s in sources}
+        more = [s for s in _looked_up(lib, unproven, thorough=True) if s.sha256 not in known]
+        if more:
+            found += more
+            sources = ingest.unique_ids([*sources, *more])
+            checks = verify(extract(body, sources, first_line=first_line), build(sources))
         by_sha: dict[str, Entry] = {}
-        for src in [*found, *pinned]:
+        for src in found:
             entry = lib.entry(src.id)
             if entry is not None:
                 by_sha[src.sha256] = entry
-    return [*pinned, *found], by_sha, warnings
+    return sources, checks, by_sha, warnings
 
 
 def _front_matter_urls(meta: dict[str, object]) -> dict[str, str]:
@@ -225,13 +246,13 @@ def check_draft(
     sources = ingest.unique_ids([*sources, *fetched])
     body_line = doc.body_line + 1
     entries: dict[str, Entry] = {}
-    if library is not None:
-        first = extract(doc.body, sources, first_line=body_line)
-        extra, entries, lib_warnings = _from_library(library, doc.meta, first)
+    if library is None:
+        checks = verify(extract(doc.body, sources, first_line=body_line), build(sources))
+    else:
+        sources, checks, entries, lib_warnings = _check_with_library(
+            library, doc.meta, doc.body, body_line, sources
+        )
         warnings += lib_warnings
-        sources = ingest.unique_ids([*sources, *extra])
-    quotes = extract(doc.body, sources, first_line=body_line)
-    checks = verify(quotes, build(sources))
     if entries:
         by_id = {s.id: entries[s.sha256] for s in sources if s.sha256 in entries}
         checks = tuple(_library_note(c, by_id) for c in checks)

@@ -409,15 +409,29 @@ def sources_add(refs: tuple[str, ...], library: Path | None) -> None:
     a source that fails adds nothing. The others are still added; the exit code is 2 if any
     failed.
     """
+    from contextlib import ExitStack
+
     from drafter.ingest import load_snapshot
+    from drafter.library import default_path
 
     failed = 0
-    with _open(library, create=True) as lib:
+    lib: Library | None = None
+    with ExitStack() as stack:
+        if default_path(library).exists():  # a library that cannot be used stops us early
+            lib = stack.enter_context(_open(library, create=True))
         for ref in refs:
             try:
                 snap = load_snapshot(ref)
-                if snap.warning:
-                    click.echo(f"warning: {snap.warning}", err=True)
+            except DrafterError as exc:
+                click.echo(f"drafter: error: {exc}", err=True)
+                failed += 1
+                continue
+            if snap.warning:
+                click.echo(f"warning: {snap.warning}", err=True)
+            # Opened (and made, the first time) once there is something to store, so an add
+            # that fails leaves no empty library behind; one that cannot be opened stops here.
+            lib = lib or stack.enter_context(_open(library, create=True))
+            try:
                 added = lib.add(snap)
             except DrafterError as exc:
                 click.echo(f"drafter: error: {exc}", err=True)

@@ -173,6 +173,10 @@ def fetch(url: str) -> Fetched:
         ) from None
     except httpx.ConnectError as exc:
         raise InputError(url, f"cannot connect ({_reason(exc)})") from None
+    except httpx.RemoteProtocolError as exc:
+        if "buffer too long" in str(exc).lower():  # h11's cap on the size of the headers
+            raise InputError(url, "the server's response headers are too large") from None
+        raise InputError(url, f"the server's answer is not valid HTTP ({_reason(exc)})") from None
     except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
         raise InputError(url, f"not a valid web address ({_reason(exc)})") from None
     except httpx.HTTPError as exc:

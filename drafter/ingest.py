@@ -13,7 +13,7 @@ import codecs
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,21 +29,30 @@ MARKDOWN_SUFFIXES = {".md", ".markdown"}
 META_FIELDS = ("title", "publication", "short_name", "url", "author", "date")
 
 
-def read_text(path: Path) -> tuple[str, str | None]:
-    """The file's text with newlines normalised, and a warning if it was not UTF-8.
-
-    UTF-8 (with or without BOM) and BOM-marked UTF-16/32 are read as such. Bytes that are not
-    UTF-8 are read as Windows-1252, the usual culprit, and the caller is told so.
-    """
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; a missing file, a directory or a read error is an ``InputError``."""
     shown = str(path)
     if not path.exists():
         raise InputError(shown, "no such file")
     if path.is_dir():
         raise InputError(shown, "is a directory, not a file")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+
+
+def read_text(path: Path) -> tuple[str, str | None]:
+    """The file's text with newlines normalised, and a warning if it was not UTF-8.
+
+    UTF-8 (with or without BOM) and BOM-marked UTF-16/32 are read as such. Bytes that are not
+    UTF-8 are read as Windows-1252, the usual culprit, and the caller is told so.
+    """
+    return decode_text(read_bytes(path), str(path))
+
+
+def decode_text(data: bytes, shown: str) -> tuple[str, str | None]:
+    """``decode``, with newlines normalised to ``\\n``."""
     text, warning = decode(data, shown)
     return text.replace("\r\n", "\n").replace("\r", "\n"), warning
 
@@ -100,14 +109,17 @@ def source_from_text(
 
 
 def load_source(path: Path) -> tuple[Source, str | None]:
-    suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES:
+    if path.suffix.lower() in HTML_SUFFIXES:
         snap = _html_file(path)
         return snap.source, snap.warning
-    text, warning = read_text(path)
+    return _text_source(path, read_bytes(path))
+
+
+def _text_source(path: Path, data: bytes) -> tuple[Source, str | None]:
+    text, warning = decode_text(data, str(path))
     if not text.strip():
         raise InputError(str(path), "is empty: a source needs text to quote")
-    fmt = "markdown" if suffix in MARKDOWN_SUFFIXES else "text"
+    fmt = "markdown" if path.suffix.lower() in MARKDOWN_SUFFIXES else "text"
     return source_from_text(text, path=str(path), fallback_id=path.stem, fmt=fmt), warning
 
 
@@ -128,22 +140,10 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _read_bytes(path: Path) -> bytes:
-    shown = str(path)
-    if not path.exists():
-        raise InputError(shown, "no such file")
-    if path.is_dir():
-        raise InputError(shown, "is a directory, not a file")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
-
-
 def _html_file(path: Path) -> Snapshot:
     from drafter.html import source_from_html
 
-    data = _read_bytes(path)
+    data = read_bytes(path)
     src = source_from_html(data, str(path), path=str(path), fallback=path.stem)
     origin = str(path.resolve())
     return Snapshot(src, data, origin, str(path), _now(), "text/html")
@@ -163,15 +163,12 @@ def _url(url: str) -> Snapshot:
             fallback=fallback_id(page.final_url),
         )
     else:  # text/plain or text/markdown: read like a file of that kind
-        text, _ = decode(page.body, url)
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text, _ = decode_text(page.body, url)
         if not text.strip():
             raise InputError(url, "is empty: a source needs text to quote")
         fmt = "markdown" if page.content_type == "text/markdown" else "text"
         src = source_from_text(text, fallback_id=fallback_id(page.final_url), fmt=fmt)
         if not src.url:
-            from dataclasses import replace
-
             src = replace(src, url=page.final_url)
     return Snapshot(src, page.body, url, page.final_url, page.retrieved_at, page.content_type)
 
@@ -187,15 +184,14 @@ def load_snapshot(ref: str | Path) -> Snapshot:
     path = Path(ref)
     if path.suffix.lower() in HTML_SUFFIXES:
         return _html_file(path)
-    src, warning = load_source(path)
+    data = read_bytes(path)  # read once: the kept bytes are the ones the text came from
+    src, warning = _text_source(path, data)
     fmt = "text/markdown" if src.format == "markdown" else "text/plain"
-    return Snapshot(src, _read_bytes(path), str(path.resolve()), str(path), _now(), fmt, warning)
+    return Snapshot(src, data, str(path.resolve()), str(path), _now(), fmt, warning)
 
 
 def unique_ids(sources: Iterable[Source]) -> tuple[Source, ...]:
     """Sources with ids made unique (``ft``, ``ft-2``, …), identical snapshots dropped."""
-    from dataclasses import replace
-
     seen_ids: set[str] = set()
     seen_hashes: set[str] = set()
     out = []

@@ -25,6 +25,7 @@ Why these choices:
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import sqlite3
@@ -38,6 +39,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from drafter.chunk import chunk
 from drafter.errors import InputError
 from drafter.ingest import Snapshot
+from drafter.library_schema import MIGRATIONS, SCHEMA_VERSION
 from drafter.models import Passage, Source
 
 DEFAULT_PATH = Path(".drafter") / "library.sqlite"
@@ -45,77 +47,6 @@ ENV = "DRAFTER_LIBRARY"
 BUSY_TIMEOUT_MS = 30_000
 NEAR = 3  # words between a run's two rarest words at most (a run is a few words long)
 
-# Each entry takes the schema from version i to i+1. Append only: never edit a shipped one.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    # 1: snapshots and their passages.
-    (
-        """CREATE TABLE sources (
-            id TEXT PRIMARY KEY,
-            origin TEXT NOT NULL,
-            version INTEGER NOT NULL,
-            sha256 TEXT NOT NULL,
-            title TEXT NOT NULL DEFAULT '',
-            publication TEXT NOT NULL DEFAULT '',
-            short_name TEXT NOT NULL DEFAULT '',
-            url TEXT NOT NULL DEFAULT '',
-            author TEXT NOT NULL DEFAULT '',
-            date TEXT NOT NULL DEFAULT '',
-            format TEXT NOT NULL DEFAULT 'text',
-            text TEXT NOT NULL,
-            raw BLOB NOT NULL,
-            content_type TEXT NOT NULL DEFAULT '',
-            retrieved_from TEXT NOT NULL,
-            retrieved_at TEXT NOT NULL,
-            UNIQUE (origin, version),
-            UNIQUE (origin, sha256)
-        )""",
-        """CREATE TABLE passages (
-            rowid INTEGER PRIMARY KEY,
-            source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
-            id TEXT NOT NULL,
-            ord INTEGER NOT NULL,
-            start_offset INTEGER NOT NULL,
-            end_offset INTEGER NOT NULL,
-            text TEXT NOT NULL,
-            UNIQUE (source_id, ord)
-        )""",
-        "CREATE INDEX sources_sha256 ON sources (sha256)",
-    ),
-    # 2: full-text search over passages (external-content FTS5 kept in step by triggers),
-    # built from the passages a version-1 library already has.
-    (
-        """CREATE VIRTUAL TABLE passage_fts USING fts5(
-            text, content='passages', content_rowid='rowid',
-            tokenize='unicode61 remove_diacritics 2'
-        )""",
-        """CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
-            INSERT INTO passage_fts(rowid, text) VALUES (new.rowid, new.text);
-        END""",
-        """CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
-            INSERT INTO passage_fts(passage_fts, rowid, text)
-            VALUES ('delete', old.rowid, old.text);
-        END""",
-        "INSERT INTO passage_fts(passage_fts) VALUES ('rebuild')",
-    ),
-    # 3: the number of passages a snapshot has, written in the same transaction as they are,
-    # so that "is this snapshot complete?" is one comparison.
-    (
-        "ALTER TABLE sources ADD COLUMN passage_count INTEGER NOT NULL DEFAULT -1",
-        """UPDATE sources SET passage_count =
-            (SELECT count(*) FROM passages WHERE passages.source_id = sources.id)""",
-    ),
-    # 4: how many passages each word is in, so a check looks up a quote by its rarest
-    # phrases (a phrase of common words matches thousands of passages and is slow to rank).
-    # FTS5's own fts5vocab answers that too, but at about a millisecond a word; this table
-    # answers a whole draft's words in one indexed query. Seeded from fts5vocab.
-    (
-        "CREATE VIRTUAL TABLE passage_vocab USING fts5vocab(passage_fts, 'row')",
-        "CREATE TABLE terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID",
-        "INSERT INTO terms (term, docs) SELECT term, doc FROM passage_vocab",
-        "DROP TABLE passage_vocab",
-    ),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
 
 _META = (
     "id, origin, version, sha256, title, publication, short_name, url, author, date, "
@@ -219,6 +150,22 @@ def _phrase(words: Sequence[str]) -> str:
     return '"' + " ".join(words) + '"'
 
 
+def _spread(groups: Sequence[tuple[str, ...]], most: int) -> list[tuple[str, ...]]:
+    """At most ``most`` of ``groups`` (rarest first), no word in more than two of them: one
+    changed word then spoils at most two of the lookups, and common words (slow to look up)
+    are left out while rarer pairs are to be had."""
+    uses: dict[str, int] = {}
+    out: list[tuple[str, ...]] = []
+    for group in groups:
+        if len(out) == most:
+            break
+        if all(uses.get(t, 0) < 2 for t in group):
+            out.append(group)
+            for t in group:
+                uses[t] = uses.get(t, 0) + 1
+    return out
+
+
 class Library:
     """An open source library. Use as a context manager, or call ``close``."""
 
@@ -239,12 +186,20 @@ class Library:
         try:
             # isolation_level=None: transactions are begun and ended here, explicitly.
             self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise InputError(shown, f"cannot open the source library ({exc})") from None
+        try:
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._refuse_unusable(create)  # before anything is written to the file
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            self.db.close()
             raise InputError(shown, f"is not a usable drafter library ({exc})") from None
+        except BaseException:
+            self.db.close()
+            raise
 
     def __enter__(self) -> Library:
         return self
@@ -267,16 +222,39 @@ class Library:
             raise
         self.db.execute("COMMIT")
 
+    def _refuse_unusable(self, create: bool) -> None:
+        """A library from a newer drafter, another program's SQLite database, or an empty
+        file where a library was expected is refused, not turned into a library."""
+        # One read transaction: another drafter making this library at the same moment is
+        # seen either before it started (no tables, version 0) or after it finished.
+        self.db.execute("BEGIN")
+        try:
+            version = self._version()
+            tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            self.db.execute("COMMIT")
+        if version > SCHEMA_VERSION:
+            raise InputError(
+                str(self.path),
+                f"was made by a newer drafter (library schema {version}, this drafter "
+                f"knows up to {SCHEMA_VERSION}); upgrade drafter to use it",
+            )
+        if version:
+            return
+        if tables:
+            raise InputError(
+                str(self.path), "is an SQLite database of another program, not a drafter library"
+            )
+        if not create:
+            raise InputError(
+                str(self.path),
+                "is an empty file, not a source library; add sources with `drafter sources add`",
+            )
+
     def _version(self) -> int:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
-        if self._version() > SCHEMA_VERSION:
-            raise InputError(
-                str(self.path),
-                f"was made by a newer drafter (library schema {self._version()}, this drafter "
-                f"knows up to {SCHEMA_VERSION}); upgrade drafter to use it",
-            )
         if self._version() == SCHEMA_VERSION:
             return
         with self._write() as db:
@@ -472,6 +450,8 @@ class Library:
         quotes: Sequence[Sequence[Sequence[str]]],
         per_quote: int = 3,
         groups_per_quote: int = 3,
+        *,
+        thorough: bool = False,
     ) -> list[str]:
         """Ids of the sources where quotes can be, best first.
 
@@ -481,6 +461,12 @@ class Library:
         are looked up (words no passage has are skipped, which is how a quote with a changed
         word is still found through its other runs), and each quote keeps its ``per_quote``
         best sources.
+
+        ``thorough`` is for quotes the quick lookup did not prove: the pairs are taken from
+        every pair of each run's three rarest words, and up to twice as many are looked
+        up, no word in more than two (so a changed word that some other article happens to
+        have cannot hide the quote); a quote of one run is also looked up as an exact phrase
+        (a short quote of common words).
 
         Why pairs of rare words rather than the runs as phrases: FTS5 answers a phrase by
         walking the position list of every word in it, and "the" is in most passages; two
@@ -495,23 +481,27 @@ class Library:
         for phrases in quotes:
             groups: dict[tuple[str, ...], int] = {}
             for p in phrases:
-                present = sorted(
-                    {(df[folded[w]], folded[w]) for w in p if df.get(folded[w], 0) > 0}
-                )[:2]
-                if present:
-                    groups[tuple(t for _, t in present)] = max(n for n, _ in present)
-            chosen = sorted(groups, key=lambda g: groups[g])[:groups_per_quote]
-            query = " OR ".join(
-                f"NEAR({' '.join(_phrase([t]) for t in group)}, {NEAR})" for group in chosen
+                present = sorted({(df[folded[w]], folded[w]) for w in p if df.get(folded[w], 0)})
+                rarest = present[: 3 if thorough else 2]
+                pairs = itertools.combinations(rarest, 2) if len(rarest) > 2 else [rarest]
+                for pair in pairs:
+                    if pair:
+                        groups[tuple(t for _, t in pair)] = max(n for n, _ in pair)
+            chosen = sorted(groups, key=lambda g: groups[g])
+            chosen = (
+                _spread(chosen, 2 * groups_per_quote) if thorough else chosen[:groups_per_quote]
             )
-            if not query:
+            clauses = [f"NEAR({' '.join(_phrase([t]) for t in g)}, {NEAR})" for g in chosen]
+            if thorough and len(phrases) == 1 and phrases[0]:
+                clauses.append(_phrase([folded[w] for w in phrases[0]]))
+            if not clauses:
                 continue
             # The best passages first (FTS5's rank order), then their sources.
             rows = self.db.execute(
                 "SELECT p.source_id, f.rank FROM (SELECT rowid, rank FROM passage_fts "
                 "WHERE passage_fts MATCH ? ORDER BY rank LIMIT ?) AS f "
                 "JOIN passages p ON p.rowid = f.rowid",
-                (query, per_quote * 10),
+                (" OR ".join(clauses), per_quote * 10),
             ).fetchall()
             best: dict[str, float] = {}
             for source_id, score in rows:

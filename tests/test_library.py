@@ -295,3 +295,127 @@ def test_two_processes_adding_at_once(tmp_path: Path) -> None:
         ids = [e.id for e in library.entries()]
         assert len(set(ids)) == 120
         assert library.candidates([[["contract", "99", "again", "in"]]]) == ["town0099"]
+
+
+LOOKUP_TARGET = """---
+title: Dredging plan rejected
+publication: The Probe Times
+---
+
+The council rejected the harbour dredging plan after a long night of debate, officials said.
+
+The council said on Thursday that the lease was void.
+"""
+
+LOOKUP_DECOY = """---
+title: Canal news
+publication: Other Paper
+---
+
+The canal dredging was approved by the county board last spring, and he said so twice.
+"""
+
+
+def _check_one(tmp_path: Path, lib: Path, quote: str) -> dict[str, object]:
+    import json
+
+    draft = tmp_path / "one.md"
+    draft.write_text(f"# D\n\nSomeone said “{quote}” today.\n", encoding="utf-8")
+    result = run("check", draft, "--library", lib, "--format", "json")
+    (q,) = json.loads(result.stdout)["quotes"]
+    assert isinstance(q, dict)
+    return q
+
+
+def test_library_lookup_does_not_lose_a_near_miss_to_a_rarer_changed_word(
+    tmp_path: Path,
+) -> None:
+    lib = tmp_path / "lib.sqlite"
+    (tmp_path / "target.md").write_text(LOOKUP_TARGET, encoding="utf-8")
+    (tmp_path / "decoy.md").write_text(LOOKUP_DECOY, encoding="utf-8")
+    paths = [tmp_path / "target.md", tmp_path / "decoy.md", *write_articles(tmp_path / "a", 30)]
+    assert run("sources", "add", *paths, "--library", lib).exit_code == 0
+    # "canal" (instead of "harbour") is in both of this short quote's runs, and it is the
+    # rarest word of each: the quick lookup finds only the decoy article.
+    q = _check_one(tmp_path, lib, "rejected the canal dredging plan")
+    assert q["status"] == "altered"
+    nearest = q["nearest"]
+    assert isinstance(nearest, dict) and nearest["source"] == "target"
+    assert _check_one(tmp_path, lib, "[T]he council said on Thursday")["status"] == "exact"
+
+
+def test_a_bracketed_first_letter_is_looked_up_as_the_source_word() -> None:
+    from drafter.check import _phrases
+
+    assert _phrases("[T]he council said") == [["The", "council", "said"]]
+    assert _phrases("[H]e left … [the mayor] spoke") == [["He", "left"], ["spoke"]]
+
+
+def test_check_library_refuses_what_is_not_a_library_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draft = tmp_path / "draft.md"
+    draft.write_text(DRAFT, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    # No library yet: `--library` alone (the default place) is one line, and makes nothing.
+    result = run("check", draft, "--library")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "no source library here yet" in result.stderr
+    assert not (tmp_path / ".drafter").exists()
+
+    other = tmp_path / "other.sqlite"  # another program's database
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE notes (body TEXT)")
+    db.commit()
+    db.close()
+    empty = tmp_path / "empty.sqlite"
+    empty.write_bytes(b"")
+    newer = tmp_path / "newer.sqlite"
+    db = sqlite3.connect(newer)
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    for path, problem in (
+        (other, "SQLite database of another program, not a drafter library"),
+        (empty, "is an empty file, not a source library"),
+        (newer, "made by a newer drafter"),
+    ):
+        before = sorted(p.name for p in tmp_path.iterdir()), path.read_bytes()
+        for args in (("check", draft, "--library", path), ("sources", "list", "--library", path)):
+            result = run(*args)
+            assert result.exit_code == 2, result.output
+            assert result.stderr.startswith(f"drafter: error: {path}: ")
+            assert problem in result.stderr and result.stderr.count("\n") == 1
+        assert (sorted(p.name for p in tmp_path.iterdir()), path.read_bytes()) == before
+    # Adding to another program's database is refused too, before anything is written.
+    before_bytes = other.read_bytes()
+    assert run("sources", "add", EXAMPLE / "scmp.md", "--library", other).exit_code == 2
+    assert other.read_bytes() == before_bytes
+    # An empty file given to `sources add` becomes a library.
+    assert run("sources", "add", EXAMPLE / "scmp.md", "--library", empty).exit_code == 0
+    assert assert_consistent(empty) == 1
+
+
+def test_an_add_that_fails_makes_no_library(tmp_path: Path) -> None:
+    lib = tmp_path / "sub" / "lib.sqlite"
+    result = run("sources", "add", tmp_path / "missing.md", "--library", lib)
+    assert result.exit_code == 2
+    assert not lib.exists() and not lib.parent.exists()
+
+
+def test_a_short_quote_of_common_words_is_found_among_near_lookalikes(tmp_path: Path) -> None:
+    lib = tmp_path / "lib.sqlite"
+    target = tmp_path / "target.md"
+    target.write_text(
+        "---\ntitle: T\n---\n\nThe minister spoke for an hour about the budget, the harbour "
+        "and the schools, and then she said: we will do it, whatever the cost to the treasury "
+        "turns out to be in the end.\n",
+        encoding="utf-8",
+    )
+    paths = [target]
+    for i in range(60):  # every one has all four words, close together, in a short passage
+        paths.append(tmp_path / f"d{i}.md")
+        paths[-1].write_text(f"---\ntitle: D{i}\n---\n\nWe will not do it, they said {i}.\n")
+    assert run("sources", "add", *paths, "--library", lib).exit_code == 0
+    q = _check_one(tmp_path, lib, "we will do it")
+    assert q["status"] == "exact"
+    assert q["matches"] == [{"source": "target", "start": 97, "end": 110, "passage": "target:p01"}]

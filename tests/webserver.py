@@ -113,6 +113,14 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/notes.md":
             body = "---\ntitle: Field notes\n---\n\nFirst note about the harbour.\n\nSecond."
             self._send(200, body.encode(), "text/markdown; charset=utf-8")
+        elif path == "/to-file":  # a redirect off the web, to a file on this machine
+            self._redirect(302, "file:///etc/passwd")
+        elif path == "/huge-headers":
+            self.send_response(200)
+            self.send_header("Content-Type", html)
+            self.send_header("X-Padding", "x" * 200_000)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         elif path == "/changing":
             self._send(200, self.server.changing, html)
         else:
