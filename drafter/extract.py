@@ -261,9 +261,14 @@ def _names(sources: Sequence[Source]) -> list[_Names]:
             (s.short_name, 0),
         ):
             value = value.strip()
+            article = ""
+            if value.lower().startswith("the ") and len(value) > 6:
+                # "The Harbour Ledger" is "the Harbour Ledger" mid-sentence, or just
+                # "Harbour Ledger": the article is optional and in either case.
+                value, article = value[4:].strip(), r"(?:[Tt]he\s+)?"
             if len(value) >= 2:
                 escaped = r"\s+".join(re.escape(w) for w in value.split())
-                pats.append(re.compile(rf"(?<!\w){escaped}(?!\w)", flags))
+                pats.append(re.compile(rf"(?<!\w){article}{escaped}(?!\w)", flags))
         url = _bare_url(s.url)
         out.append(_Names(s.id, tuple(pats), (url,) if url else ()))
     return out

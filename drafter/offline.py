@@ -86,7 +86,9 @@ def choose(passages: Sequence[Passage]) -> list[Passage]:
 def lead_in(source: Source, first: bool) -> str:
     """`As the South China Morning Post (SCMP) reports in “Title”:` (compose links the title)."""
     pub = source.publication.strip()
-    if pub and not pub.lower().startswith("the ") and len(pub.split()) > 1:
+    if pub.startswith("The "):
+        pub = "the " + pub[4:]  # mid-sentence: "As the Harbour Ledger reports"
+    elif pub and not pub.lower().startswith("the ") and len(pub.split()) > 1:
         pub = f"the {pub}"
     short = source.short_name.strip()
     if pub and short and short.lower() not in pub.lower():

@@ -261,7 +261,7 @@ def test_draft_from_a_url_keeps_a_snapshot_that_checks_later(
     )
     assert result.exit_code == 0, result.output
     draft = tmp_path / "out" / "draft.md"
-    assert "The Harbour Ledger" in draft.read_text(encoding="utf-8")
+    assert "As the Harbour Ledger reports" in draft.read_text(encoding="utf-8")
     # The snapshot, not the web, is what a later check reads: no request is made.
     asked = len(web.requests)
     check = run("check", draft, "--format", "json")
