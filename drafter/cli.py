@@ -47,17 +47,18 @@ def _emit(text: str, output: Path | None) -> None:
 
 # Sources are strings, not click.Path: a Path would turn "https://x" into "https:/x".
 _LIBRARY_FLAG = "\0default"  # `--library` given without a path
-
-
-@main.command()
-@click.argument("draft", type=_PATH)
-@click.option(
+_SOURCES = click.option(
     "--source",
     "sources",
     multiple=True,
     metavar="FILE|URL",
     help="A source article (.txt, .md, .html or an http(s) URL); repeat for several.",
 )
+
+
+@main.command()
+@click.argument("draft", type=_PATH)
+@_SOURCES
 @click.option(
     "--library",
     "library",
@@ -119,13 +120,7 @@ def check(
 
 @main.command()
 @click.argument("draft", type=_PATH)
-@click.option(
-    "--source",
-    "sources",
-    multiple=True,
-    metavar="FILE|URL",
-    help="A source article (.txt, .md, .html or an http(s) URL); repeat for several.",
-)
+@_SOURCES
 @click.option(
     "--format",
     "fmt",

@@ -303,6 +303,7 @@ def run_draft(
         "passages": len(passages),
     }
     meta: dict[str, Any] = {"sources": entries}
+    calls: Sequence[Call] = ()
     if offline:
         why = "--offline" if job.offline else "no ANTHROPIC_API_KEY in the environment"
         progress(f"offline drafter ({why}): no model; commentary is left as [TK: …] slots")
@@ -311,45 +312,30 @@ def run_draft(
         answer = offline_drafter.draft(sources, list(passages.values()), job.angle, job.number)
         answer, removed = repair.settle(answer, passages, sources)
         run.update({"drafted_by": "offline", "model": None, "prompts": {}})
-        meta["drafter"] = {"drafted_by": "offline", "number": job.number, "angle": job.angle}
-        return _finish(
-            previous=_keep_previous(draft_path) if job.force else None,
-            folder=folder,
-            draft_path=draft_path,
-            meta=meta,
-            answer=answer,
-            removed=removed,
-            passages=passages,
-            sources=sources,
-            overwrite=job.force,
-            note="drafter offline draft: replace every [TK: …] slot with your own words.",
-            run=run,
-            calls=(),
-            drafted_by="offline",
-            clock=clock,
-            started=started,
+        drafted_by = "offline"
+        note = "drafter offline draft: replace every [TK: …] slot with your own words."
+    else:
+        from drafter import llm
+
+        model = job.model or llm.default_model()
+        prompts = prompting.load_prompts()
+        number = str(job.number) if job.number is not None else "<number>"
+        task = prompting.render(
+            "draft_task.j2",
+            number=number,
+            angle=job.angle,
+            notes=notes.strip(),
+            tool_name=prompting.TOOL_NAME,
         )
-
-    from drafter import llm
-
-    model = job.model or llm.default_model()
-    prompts = prompting.load_prompts()
-    number = str(job.number) if job.number is not None else "<number>"
-    task = prompting.render(
-        "draft_task.j2",
-        number=number,
-        angle=job.angle,
-        notes=notes.strip(),
-        tool_name=prompting.TOOL_NAME,
-    )
-    first = prompting.request(
-        model, prompts, prompting.passages_text(sources, list(passages.values())), task
-    )
-    run.update({"drafted_by": "model", "model": model, "prompts": dict(prompts.hashes)})
-    session = Session(folder, str(api_key), progress, clock, client_factory)
-    answer, removed = _ask_model(folder, run, first, passages, sources, session)
-    answer = compose.house_title(answer, job.number)
-    meta["drafter"] = {"drafted_by": model, "number": job.number, "angle": job.angle}
+        first = prompting.request(
+            model, prompts, prompting.passages_text(sources, list(passages.values())), task
+        )
+        run.update({"drafted_by": "model", "model": model, "prompts": dict(prompts.hashes)})
+        session = Session(folder, str(api_key), progress, clock, client_factory)
+        answer, removed = _ask_model(folder, run, first, passages, sources, session)
+        answer = compose.house_title(answer, job.number)
+        drafted_by, note, calls = model, "", session.calls
+    meta["drafter"] = {"drafted_by": drafted_by, "number": job.number, "angle": job.angle}
     return _finish(
         previous=_keep_previous(draft_path) if job.force else None,
         folder=folder,
@@ -360,10 +346,10 @@ def run_draft(
         passages=passages,
         sources=sources,
         overwrite=job.force,
-        note="",
+        note=note,
         run=run,
-        calls=session.calls,
-        drafted_by=model,
+        calls=calls,
+        drafted_by=drafted_by,
         clock=clock,
         started=started,
     )
