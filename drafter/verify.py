@@ -23,7 +23,7 @@ from rapidfuzz.distance import Indel
 from drafter import marks
 from drafter.index import Hits, Indexed, Library, scan
 from drafter.models import Match, Nearest, Quote, QuoteCheck, Replacement, Status
-from drafter.normalize import MARKUP, TEXT_RULES, normal_form, rules_applied
+from drafter.normalize import MARKUP, normal_form, rules_applied
 
 ANCHOR_WORDS = 4  # words per anchor chunk: long enough to be rare, short enough to survive edits
 MIN_CHECKED_WORDS = 4  # shorter double-quoted terms that are not found are only "unchecked"
@@ -492,4 +492,4 @@ def _miss(
     return QuoteCheck(quote, status, nearest=nearest, score=score, diff=diff)
 
 
-__all__ = ["TEXT_RULES", "verify", "word_diff"]
+__all__ = ["verify", "word_diff"]
