@@ -47,6 +47,16 @@ def _emit(text: str, output: Path | None) -> None:
 
 # Sources are strings, not click.Path: a Path would turn "https://x" into "https:/x".
 _LIBRARY_FLAG = "\0default"  # `--library` given without a path
+_LIBRARY = click.option(
+    "--library",
+    "library",
+    is_flag=False,
+    flag_value=_LIBRARY_FLAG,
+    default=None,
+    metavar="[PATH]",
+    help="Also check against the source library (default .drafter/library.sqlite, "
+    "or $DRAFTER_LIBRARY). Put it after DRAFT.",
+)
 _SOURCES = click.option(
     "--source",
     "sources",
@@ -59,16 +69,7 @@ _SOURCES = click.option(
 @main.command()
 @click.argument("draft", type=_PATH)
 @_SOURCES
-@click.option(
-    "--library",
-    "library",
-    is_flag=False,
-    flag_value=_LIBRARY_FLAG,
-    default=None,
-    metavar="[PATH]",
-    help="Also check against the source library (default .drafter/library.sqlite, "
-    "or $DRAFTER_LIBRARY).",
-)
+@_LIBRARY
 @click.option(
     "--format",
     "fmt",
@@ -94,12 +95,7 @@ def check(
     from drafter import report
     from drafter.check import check_draft
 
-    lib = None
-    if library is not None:
-        from drafter.library import default_path
-
-        lib = default_path(None if library == _LIBRARY_FLAG else Path(library))
-    result = check_draft(draft, sources, strict=strict, library=lib)
+    result = check_draft(draft, sources, strict=strict, library=_library_path(library))
     if fmt == "json":
         text = report.to_json(result)
     elif fmt == "md":
@@ -118,9 +114,18 @@ def check(
         sys.exit(EXIT_CHECK_FAILED)
 
 
+def _library_path(library: str | None) -> Path | None:
+    if library is None:
+        return None
+    from drafter.library import default_path
+
+    return default_path(None if library == _LIBRARY_FLAG else Path(library))
+
+
 @main.command()
 @click.argument("draft", type=_PATH)
 @_SOURCES
+@_LIBRARY
 @click.option(
     "--format",
     "fmt",
@@ -137,6 +142,7 @@ def check(
 def render(
     draft: Path,
     sources: tuple[str, ...],
+    library: str | None,
     fmt: str,
     out: Path | None,
     force: bool,
@@ -153,7 +159,7 @@ def render(
     from drafter.render import render as render_post
 
     text = read_draft_text(draft)
-    result = check_draft(draft, sources, strict=strict)
+    result = check_draft(draft, sources, strict=strict, library=_library_path(library))
     if read_draft_text(draft) != text:
         # What is rendered must be what was checked (a lead-in edited meanwhile could make
         # a quote misattributed while its text, all the read-back compares, stays the same).

@@ -1,8 +1,8 @@
 """From a structured answer (the model's or the offline drafter's) to the Markdown of a post.
 
 Takes the answer as data, the passages and the sources; returns frozen ``Answer``,
-``Problem`` and ``Assembled`` values. Pure: no I/O (the Jinja2 template is loaded through
-``resources``, which the caller may override, but nothing is written).
+``Problem`` and ``Assembled`` values. Writes nothing; its only read is the Jinja2 template,
+through ``resources`` (a user override wins), unless the caller passes one in.
 
 The invariant this module keeps: **the model never types a block quote**. A ``quote`` block
 names a passage (and optionally an exact sub-span of it); the text that lands in the draft is
@@ -242,16 +242,18 @@ def resolve(answer: Answer, passages: Mapping[str, Passage], sources: Sequence[S
 
 def assemble(resolved: Answer, *, note: str = "", template: Any = None) -> Assembled:
     """Render a resolved answer through ``templates/draft.md.j2``."""
+    values: dict[str, object] = {
+        "title": resolved.title,
+        "blocks": resolved.blocks,
+        "disclaimer": DISCLAIMER,
+        "note": note.replace("--", "—"),
+    }
     if template is None:
-        from drafter.resources import environment
+        from drafter import resources
 
-        template = environment("templates").get_template("draft.md.j2")
-    markdown = template.render(
-        title=resolved.title,
-        blocks=resolved.blocks,
-        disclaimer=DISCLAIMER,
-        note=note.replace("--", "—"),
-    )
+        markdown = resources.render("templates", "draft.md.j2", values)
+    else:
+        markdown = template.render(**values)
     lines = []
     pos = 0
     for b in resolved.blocks:

@@ -25,7 +25,13 @@ from typing import Any
 from drafter import compose, frontmatter, ingest, prompting, render, repair, report
 from drafter import report_html as report_html_module
 from drafter.chunk import chunk
-from drafter.errors import InputError, ModelAnswerError, ModelServiceError, UsageError
+from drafter.errors import (
+    InputError,
+    ModelAnswerError,
+    ModelServiceError,
+    OutputExistsError,
+    UsageError,
+)
 from drafter.fsutil import write_atomic
 from drafter.models import CheckResult, Passage, Source
 from drafter.pricing import Usage
@@ -285,7 +291,7 @@ def run_draft(
     )
     draft_path = folder / "draft.md"
     if draft_path.exists() and not job.force:
-        raise InputError(str(draft_path), "already exists; pass --force to replace it")
+        raise OutputExistsError(str(draft_path))
     sources = _load_sources(job.sources, progress)
     passages = _passages(sources)
 

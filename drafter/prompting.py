@@ -96,12 +96,16 @@ def sha256(text: str) -> str:
 def load_prompts() -> Prompts:
     from drafter import resources
 
-    env = resources.environment("prompts")
-    system = env.get_template("system.j2").render(
-        tool_name=TOOL_NAME, house_style=resources.read("prompts", "house_style.md").strip()
+    system = resources.render(
+        "prompts",
+        "system.j2",
+        {
+            "tool_name": TOOL_NAME,
+            "house_style": resources.read("prompts", "house_style.md").strip(),
+        },
     )
-    exemplar = env.get_template("exemplar.j2").render(
-        exemplar=resources.read("prompts", "exemplar.md").strip()
+    exemplar = resources.render(
+        "prompts", "exemplar.j2", {"exemplar": resources.read("prompts", "exemplar.md").strip()}
     )
     hashes = tuple((name, sha256(resources.read("prompts", name))) for name in PROMPT_FILES)
     return Prompts(system.strip(), exemplar.strip(), hashes)
@@ -110,7 +114,7 @@ def load_prompts() -> Prompts:
 def render(name: str, **values: Any) -> str:
     from drafter import resources
 
-    return resources.environment("prompts").get_template(name).render(**values).strip()
+    return resources.render("prompts", name, values).strip()
 
 
 def passages_text(sources: Sequence[Source], passages: Sequence[Passage]) -> str:

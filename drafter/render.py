@@ -1,8 +1,8 @@
 """Render a checked draft for publication: Markdown, a standalone HTML page, an HTML fragment.
 
 Takes the draft's text (front matter and all) and the ``CheckResult`` of checking it; returns
-the three outputs as strings. Pure: no I/O (templates come through ``resources``; the CLI and
-``drafter draft`` decide where the strings go).
+the three outputs as strings. Writes nothing; its only reads are its templates, through
+``resources`` (a user override wins); the CLI and ``drafter draft`` decide where strings go.
 
 The rules that keep published quotes honest (DESIGN.md § Invariants 3 and 4):
 
@@ -23,11 +23,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import jinja2
 import markupsafe
 
 from drafter import resources
-from drafter.errors import InputError, RenderMismatchError, UnverifiedQuotesError
+from drafter.errors import RenderMismatchError, UnverifiedQuotesError
 from drafter.extract import Paragraph, extract, extract_paragraphs
 from drafter.marking import (
     MD,
@@ -60,14 +59,7 @@ class Rendered:
 
 def fill(name: str, **context: object) -> str:
     """Render the HTML template ``name`` (autoescaped, strict); its errors name the file."""
-    env = resources.environment("templates", autoescape=True)
-    try:
-        return env.get_template(name).render(**context)
-    except jinja2.TemplateSyntaxError as exc:
-        where = exc.filename or name
-        raise InputError(where, f"template error at line {exc.lineno}: {exc.message}") from None
-    except jinja2.TemplateError as exc:
-        raise InputError(name, f"template error: {exc}") from None
+    return resources.render("templates", name, context, autoescape=True)
 
 
 # --- the three outputs -------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The editor's HTML report: one self-contained page for reviewing a draft's quotes.
 
 Takes a ``CheckResult`` and the draft's Markdown (the text that was checked); returns the page
-as a string. Pure: no I/O (the CLI or ``drafter draft`` writes it, e.g. as ``report.html``).
+as a string. Writes nothing; its only reads are its templates, through ``resources`` (the CLI
+or ``drafter draft`` writes the page, e.g. as ``report.html``).
 
 The page makes no network requests and works opened from disk: CSS and JS are inlined and a
 Content-Security-Policy allows exactly those two inline blocks (by hash) and nothing else, so

@@ -9,11 +9,14 @@ variable is an error, never an empty string.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
 import jinja2
+
+from drafter.errors import DrafterError, InputError
 
 Kind = Literal["templates", "prompts"]
 
@@ -24,7 +27,7 @@ def packaged(kind: Kind) -> Path:
     for candidate in (here / kind, here.parent / kind):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"drafter's {kind} folder is missing from the installation")
+    raise DrafterError(f"drafter's {kind} folder is missing from the installation; reinstall")
 
 
 def _search_path(kind: Kind) -> list[str]:
@@ -48,6 +51,21 @@ def _environment(kind: Kind, autoescape: bool, search: tuple[str, ...]) -> jinja
 def environment(kind: Kind, *, autoescape: bool = False) -> jinja2.Environment:
     """A Jinja2 environment for ``kind``; HTML templates must pass ``autoescape=True``."""
     return _environment(kind, autoescape, tuple(_search_path(kind)))
+
+
+def render(
+    kind: Kind, name: str, context: Mapping[str, object], *, autoescape: bool = False
+) -> str:
+    """Render template ``name``; a broken (user-overridden) template is an ``InputError``
+    naming the file and the line, never a traceback."""
+    env = environment(kind, autoescape=autoescape)
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or name
+        raise InputError(where, f"template error at line {exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise InputError(name, f"template error: {exc}") from None
 
 
 def read(kind: Kind, name: str) -> str:

@@ -104,3 +104,29 @@ def test_draft_writes_the_html_page_and_report_only_through_the_gate(
     )
     render = CliRunner().invoke(main, ["render", str(draft), "--out", str(out / "post.html")])
     assert render.exit_code == 1 and not (out / "post.html").exists()
+
+
+def test_a_broken_template_override_is_one_line_and_writes_no_draft(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "draft.md.j2").write_text("# {{ title }\n", encoding="utf-8")
+    args = [
+        "draft",
+        str(EXAMPLE / "scmp.md"),
+        "--angle",
+        ANGLE,
+        "--number",
+        "767",
+        "--offline",
+        "--out",
+        "out",
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()[-1:]
+    assert "draft.md.j2" in line and "template error at line 1" in line
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out" / "draft.md").exists()

@@ -169,6 +169,18 @@ def test_check_against_the_library(tmp_path: Path) -> None:
     text = run("check", draft, "--library", lib)
     assert "this quote is from The Harbour Ledger piece" in text.stdout
 
+    # render checks against the library too: without the invented quote it renders.
+    passing = tmp_path / "passing.md"
+    passing.write_text(
+        DRAFT.split("This sentence is in")[0].rsplit("\n\n", 1)[0] + "\n", encoding="utf-8"
+    )
+    page = tmp_path / "post.html"
+    rendered = run("render", passing, "--library", lib, "--out", page)
+    assert rendered.exit_code == 0, rendered.output
+    assert "Every port is going to do this within a decade." in page.read_text(encoding="utf-8")
+    refused = run("render", draft, "--library", lib, "--out", page.with_name("no.html"))
+    assert refused.exit_code == 1 and not page.with_name("no.html").exists()
+
 
 V1_SCHEMA = [
     # The library schema as drafter's first library release wrote it (user_version 1).
