@@ -30,14 +30,21 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import Generator  # noqa: E402
+from synthetic import Generator
 
 KINDS = ("exact", "variant", "altered", "elided", "fabricated")
-EXPECTED = {"exact": "pass", "variant": "pass", "elided": "pass", "altered": "near",
-            "fabricated": "none"}
+EXPECTED = {
+    "exact": "pass",
+    "variant": "pass",
+    "elided": "pass",
+    "altered": "near",
+    "fabricated": "none",
+}
 
 
-def build(root: Path, megabytes: int, quotes: int, seed: int = 7) -> tuple[list[Path], Path, list[str]]:
+def build(
+    root: Path, megabytes: int, quotes: int, seed: int = 7
+) -> tuple[list[Path], Path, list[str]]:
     gen = Generator(seed)
     rng = random.Random(seed + 1)
     files = []
@@ -81,7 +88,9 @@ _TABLE = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "
 
 
 def _plain(text: str) -> str:
-    return re.sub(r"\s+", " ", text.translate(_TABLE).replace(" - ", "-").replace("--", "-")).strip()
+    return re.sub(
+        r"\s+", " ", text.translate(_TABLE).replace(" - ", "-").replace("--", "-")
+    ).strip()
 
 
 def _quotes(draft: Path) -> list[str]:
@@ -122,24 +131,33 @@ def child(program: str, draft: Path, files_list: Path) -> None:
 
     files = [Path(p) for p in files_list.read_text().split("\n") if p]
     # Imports are not what is measured: load them before the clock starts, for every program.
-    import drafter.check  # noqa: F401
     import rapidfuzz  # noqa: F401
 
+    import drafter.check  # noqa: F401
+
     t0 = time.perf_counter()
-    verdicts = {"drafter": run_drafter, "exact": run_exact, "fuzzy": run_fuzzy}[program](draft, files)
+    verdicts = {"drafter": run_drafter, "exact": run_exact, "fuzzy": run_fuzzy}[program](
+        draft, files
+    )
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps({"seconds": seconds, "peak": peak, "verdicts": verdicts}))
 
 
 def measure(program: str, draft: Path, files_list: Path) -> dict[str, object]:
-    done = subprocess.run([sys.executable, __file__, "--child", program, str(draft), str(files_list)],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", program, str(draft), str(files_list)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sizes", default="1,10,100", help="library sizes in MB, comma-separated")
     ap.add_argument("--quotes", type=int, default=200)
     ap.add_argument("--keep", action="store_true", help="keep the generated libraries")
@@ -148,8 +166,10 @@ def main() -> None:
     if args.child:
         child(args.child[0], Path(args.child[1]), Path(args.child[2]))
         return
-    print(f"{'size':>6} {'program':>8} {'seconds':>8} {'peak MB':>8} {'×library':>8} "
-          f"{'ratio':>22} {'agree':>10}")
+    print(
+        f"{'size':>6} {'program':>8} {'seconds':>8} {'peak MB':>8} {'×library':>8} "
+        f"{'ratio':>22} {'agree':>10}"
+    )
     for mb in (int(s) for s in args.sizes.split(",")):
         root = Path(tempfile.mkdtemp(prefix=f"drafter-bench-{mb}mb-"))
         try:
@@ -168,17 +188,27 @@ def main() -> None:
                 elif p == "fuzzy":
                     ratio = f"drafter {r['seconds'] / ours['seconds']:.0f}× faster"
                 if p == "fuzzy":
-                    same = [a == b for a, b, k in zip(r["verdicts"], ours["verdicts"], truth) if k != "elided"]
+                    same = [
+                        a == b
+                        for a, b, k in zip(r["verdicts"], ours["verdicts"], truth, strict=True)
+                        if k != "elided"
+                    ]
                     agree = f"{sum(same)}/{len(same)}"
                 else:
-                    agree = f"{sum(a == b for a, b in zip(r['verdicts'], expected))}/{len(expected)}"
-                print(f"{mb:>4}MB {p:>8} {r['seconds']:>8.2f} {r['peak'] / 1e6:>8.0f} "
-                      f"{r['peak'] / size:>8.2f} {ratio:>22} {agree:>10}", flush=True)
+                    right = sum(a == b for a, b in zip(r["verdicts"], expected, strict=True))
+                    agree = f"{right}/{len(expected)}"
+                print(
+                    f"{mb:>4}MB {p:>8} {r['seconds']:>8.2f} {r['peak'] / 1e6:>8.0f} "
+                    f"{r['peak'] / size:>8.2f} {ratio:>22} {agree:>10}",
+                    flush=True,
+                )
         finally:
             if not args.keep:
                 shutil.rmtree(root, ignore_errors=True)
-    print("agree: drafter and exact rows = verdicts matching the truth (pass / near miss / none);"
-          " fuzzy row = verdicts equal to drafter's, elided quotes left out (it cannot read '…').")
+    print(
+        "agree: drafter and exact rows = verdicts matching the truth (pass / near miss / none);"
+        " fuzzy row = verdicts equal to drafter's, elided quotes left out (it cannot read '…')."
+    )
 
 
 if __name__ == "__main__":

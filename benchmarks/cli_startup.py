@@ -31,8 +31,10 @@ def main() -> None:
     for args in (["--help"], ["draft", "--help"]):
         t, med = best([str(drafter), *args], repeats)
         label = "drafter " + " ".join(args)
-        print(f"{label:<22} min {t * 1000:6.1f} ms  median {med * 1000:6.1f} ms  "
-              f"ratio {t / base:4.1f}x  {'OK' if t < 0.3 else 'SLOW'} (< 300 ms)")
+        print(
+            f"{label:<22} min {t * 1000:6.1f} ms  median {med * 1000:6.1f} ms  "
+            f"ratio {t / base:4.1f}x  {'OK' if t < 0.3 else 'SLOW'} (< 300 ms)"
+        )
 
 
 if __name__ == "__main__":

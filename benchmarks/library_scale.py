@@ -28,8 +28,14 @@ ROOT = HERE.parent
 DATA = HERE / ".data" / "library_scale"
 
 PUBLICATIONS = [
-    "The Harbour Ledger", "Riverside Gazette", "Northgate Business Daily", "The Evening Post",
-    "Metro Chronicle", "The Coastal Times", "Valley Herald", "The Capital Observer",
+    "The Harbour Ledger",
+    "Riverside Gazette",
+    "Northgate Business Daily",
+    "The Evening Post",
+    "Metro Chronicle",
+    "The Coastal Times",
+    "Valley Herald",
+    "The Capital Observer",
 ]
 _COMMON_WORDS = (
     "the of and to in a is that for on with as was said by it at from be have has an "
@@ -163,8 +169,10 @@ def main() -> None:
     lib = DATA / f"library-{args.articles}-{args.seed}.sqlite"
     if args.rebuild or not lib.exists():
         took = build_library(paths, lib)
-        print(f"library built in {took:.1f} s ({took / len(paths) * 1000:.2f} ms per article), "
-              f"{lib.stat().st_size / 1_048_576:.0f} MB")
+        print(
+            f"library built in {took:.1f} s ({took / len(paths) * 1000:.2f} ms per article), "
+            f"{lib.stat().st_size / 1_048_576:.0f} MB"
+        )
     draft = DATA / "draft.md"
     draft.write_text(make_draft(paths, args.seed), encoding="utf-8")
 
@@ -174,8 +182,10 @@ def main() -> None:
         timed([*drafter, "check", str(draft), "--library", str(lib)])[0] for _ in range(5)
     )
     lib_time = runs[len(runs) // 2]
-    print(f"  {lib_time:.3f} s median of 5 fresh processes (best {runs[0]:.3f}, worst "
-          f"{runs[-1]:.3f}; Python start-up and imports included)")
+    print(
+        f"  {lib_time:.3f} s median of 5 fresh processes (best {runs[0]:.3f}, worst "
+        f"{runs[-1]:.3f}; Python start-up and imports included)"
+    )
     from drafter.check import check_draft
 
     warm = []
@@ -188,8 +198,10 @@ def main() -> None:
     files = [a for p in paths for a in ("--source", str(p))]
     files_time, _ = timed([*drafter, "check", str(draft), *files])
     print(f"  {files_time:.3f} s")
-    print(f"ratio: files / library = {files_time / lib_time:.1f}×; "
-          f"library check {'meets' if lib_time < 1 else 'MISSES'} the 1 s target")
+    print(
+        f"ratio: files / library = {files_time / lib_time:.1f}×; "
+        f"library check {'meets' if lib_time < 1 else 'MISSES'} the 1 s target"
+    )
 
 
 if __name__ == "__main__":

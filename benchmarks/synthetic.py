@@ -10,10 +10,53 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-_SYLLABLES = ["ka", "lo", "mi", "ren", "tor", "vas", "qui", "zen", "dra", "pel", "sun", "gri",
-              "bo", "lin", "mar", "tech", "ova", "sil", "net", "cor"]
-_FUNCTION = ["the", "a", "of", "to", "in", "and", "for", "on", "with", "as", "by", "at", "that",
-             "from", "its", "was", "is", "said", "has", "will", "after", "over", "than"]
+_SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ren",
+    "tor",
+    "vas",
+    "qui",
+    "zen",
+    "dra",
+    "pel",
+    "sun",
+    "gri",
+    "bo",
+    "lin",
+    "mar",
+    "tech",
+    "ova",
+    "sil",
+    "net",
+    "cor",
+]
+_FUNCTION = [
+    "the",
+    "a",
+    "of",
+    "to",
+    "in",
+    "and",
+    "for",
+    "on",
+    "with",
+    "as",
+    "by",
+    "at",
+    "that",
+    "from",
+    "its",
+    "was",
+    "is",
+    "said",
+    "has",
+    "will",
+    "after",
+    "over",
+    "than",
+]
 
 
 def vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
@@ -53,9 +96,12 @@ class Generator:
         rng = self.rng
         r = rng.random()
         if r < 0.15:
-            body = f"“{self._clause(rng.randint(8, 18)).capitalize()},” {rng.choice(self.names)} said"
+            body = (
+                f"“{self._clause(rng.randint(8, 18)).capitalize()},” {rng.choice(self.names)} said"
+            )
         elif r < 0.25:
-            body = f"{self._clause(rng.randint(5, 10)).capitalize()} — {self._clause(rng.randint(4, 9))} —"
+            head = self._clause(rng.randint(5, 10)).capitalize()
+            body = f"{head} — {self._clause(rng.randint(4, 9))} —"
             body += " " + self._clause(rng.randint(3, 8))
         else:
             body = self._clause(rng.randint(10, 26)).capitalize()
