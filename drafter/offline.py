@@ -39,6 +39,10 @@ _BOILERPLATE = re.compile(
     re.I,
 )
 
+# A paragraph that opens by pointing back ("Those included", "It said", "He added"); a name
+# such as "He Kaiming" is not a pronoun, so the next word must be lower case.
+_POINTS_BACK = re.compile(r"(?:Those|These|They|It|This|That|He|She|His|Her|Their|Its) [a-z]")
+
 OPENING = (
     "[TK: opening context. Start wide with the trend this story belongs to, then narrow to "
     "it: two to four short paragraphs in your voice.]"
@@ -80,7 +84,17 @@ def choose(passages: Sequence[Passage]) -> list[Passage]:
     keep = min(MAX_PER_SOURCE, max(3, math.ceil(len(usable) * 0.6)))
     # Highest score first; ties go to the earlier passage, so the choice is deterministic.
     best = sorted(usable, key=lambda r: (-r.score, r.position))[:keep]
-    return [r.passage for r in sorted(best, key=lambda r: r.position)]
+    chosen = {r.position for r in best}
+    # "Those included …" means nothing without the paragraph it points back to: a writer
+    # quotes the two together, so the one before comes along.
+    for r in best:
+        if (
+            r.position > 0
+            and _POINTS_BACK.match(r.passage.text)
+            and ranked[r.position - 1].score > 0
+        ):
+            chosen.add(r.position - 1)
+    return [passages[i] for i in sorted(chosen)]
 
 
 def lead_in(source: Source, first: bool) -> str:
@@ -127,9 +141,14 @@ def draft(
         if n > 0:
             blocks.append(Block("commentary", BRIDGE))
         blocks.append(Block("lead_in", lead_in(source, first=n == 0)))
-        for i, p in enumerate(chosen):
-            if i and i % RUN == 0:
+        in_run = 0
+        for p in chosen:
+            # A commentary slot after every RUN quotes, but never between a paragraph and
+            # the one that points back to it.
+            if in_run >= RUN and not _POINTS_BACK.match(p.text):
                 blocks.append(Block("commentary", BRIDGE))
+                in_run = 0
             blocks.append(Block("quote", passage_id=p.id))
+            in_run += 1
     blocks.append(Block("commentary", CLOSING))
     return Answer(title(angle, number), tuple(blocks))

@@ -201,3 +201,24 @@ def test_assembled_post_has_single_blank_lines_between_paragraphs(note: str) -> 
     markdown = compose.assemble(compose.resolve(answer, PASSAGES, [SCMP]), note=note).markdown
     assert "\n\n\n" not in markdown
     assert markdown.startswith("# AI: x. RTZ #1\n\n")
+
+
+def test_offline_keeps_a_paragraph_that_points_back_with_the_one_before() -> None:
+    from drafter.ingest import source_from_text
+
+    text = "\n".join(
+        [
+            "The council said on Monday it would spend $40 million on the harbour, Mayor Ann Lee said.",
+            "Officials from the port said the plan had been discussed for years before the vote.",
+            "Meta also reportedly poached at least five researchers from OpenAI, reports said.",
+            "Those included Zhai Xiaohua from the Zurich office and Yu Jiahui, key contributors.",
+            "He Kaiming, an associate professor at MIT, was recently tapped by Google in 2025.",
+        ]
+    )
+    src = source_from_text(text, fallback_id="wire")
+    passages = chunk(src)
+    answer = offline.draft([src], passages, "Harbour money", 9)
+    quoted = [b.passage_id for b in answer.blocks if b.kind == "quote"]
+    assert "wire:p04" in quoted and "wire:p03" in quoted
+    i = [b.passage_id for b in answer.blocks].index("wire:p04")
+    assert answer.blocks[i - 1].passage_id == "wire:p03"  # no commentary slot between them
