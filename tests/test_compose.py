@@ -208,7 +208,7 @@ def test_offline_keeps_a_paragraph_that_points_back_with_the_one_before() -> Non
 
     text = "\n".join(
         [
-            "The council said on Monday it would spend $40 million on the harbour, Mayor Ann Lee said.",
+            "The council said on Monday it would spend $40 million, Mayor Ann Lee said.",
             "Officials from the port said the plan had been discussed for years before the vote.",
             "Meta also reportedly poached at least five researchers from OpenAI, reports said.",
             "Those included Zhai Xiaohua from the Zurich office and Yu Jiahui, key contributors.",
