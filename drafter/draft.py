@@ -324,17 +324,14 @@ def run_draft(
         from drafter import llm
 
         model = job.model or llm.default_model()
-        prompts = prompting.load_prompts()
-        number = str(job.number) if job.number is not None else "<number>"
-        task = prompting.render(
+        first, prompts = _request(
+            model,
+            sources,
+            passages,
             "draft_task.j2",
-            number=number,
+            number=job.number,
             angle=job.angle,
             notes=notes.strip(),
-            tool_name=prompting.TOOL_NAME,
-        )
-        first = prompting.request(
-            model, prompts, prompting.passages_text(sources, list(passages.values())), task
         )
         run.update({"drafted_by": "model", "model": model, "prompts": dict(prompts.hashes)})
         session = Session(folder, str(api_key), progress, clock, client_factory)
@@ -359,6 +356,27 @@ def run_draft(
         clock=clock,
         started=started,
     )
+
+
+def _request(
+    model: str,
+    sources: Sequence[Source],
+    passages: Mapping[str, Passage],
+    task_template: str,
+    *,
+    number: int | None,
+    **values: str,
+) -> tuple[dict[str, Any], prompting.Prompts]:
+    """The first Messages API request of a draft or a revision, and the prompts it used."""
+    prompts = prompting.load_prompts()
+    task = prompting.render(
+        task_template,
+        number=str(number) if number is not None else "<number>",
+        tool_name=prompting.TOOL_NAME,
+        **values,
+    )
+    passages_text = prompting.passages_text(sources, list(passages.values()))
+    return prompting.request(model, prompts, passages_text, task), prompts
 
 
 def _keep_previous(draft_path: Path) -> Path | None:
@@ -432,16 +450,14 @@ def run_revise(
         found = re.search(r"RTZ #(\d+)", f"{doc.meta.get('title', '')}\n{doc.body}")
         number = int(found.group(1)) if found else None
     model = model or llm.default_model()
-    prompts = prompting.load_prompts()
-    task = prompting.render(
+    first, prompts = _request(
+        model,
+        sources,
+        passages,
         "revise_task.j2",
-        number=str(number) if number is not None else "<number>",
+        number=number,
         draft=doc.body.strip(),
         note=note.strip(),
-        tool_name=prompting.TOOL_NAME,
-    )
-    first = prompting.request(
-        model, prompts, prompting.passages_text(sources, list(passages.values())), task
     )
     entries = [e for e in doc.meta.get("sources", []) if isinstance(e, dict)]
     run: dict[str, Any] = {

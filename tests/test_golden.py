@@ -22,22 +22,18 @@ GOLDEN = ROOT / "tests" / "golden" / "offline-767" / "draft.md"
 ANGLE = "US AI Talent hunt includes China"
 
 
+def _offline_draft_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Work in tmp_path with no API key; the arguments of the README's offline draft."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    return ["draft", str(EXAMPLE / "scmp.md"), "--angle", ANGLE, "--number", "767",
+            "--offline", "--out", "out"]  # fmt: skip
+
+
 def test_offline_draft_of_the_example_is_the_golden_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    args = [
-        "draft",
-        str(EXAMPLE / "scmp.md"),
-        "--angle",
-        ANGLE,
-        "--number",
-        "767",
-        "--offline",
-        "--out",
-        "out",
-    ]
+    args = _offline_draft_here(tmp_path, monkeypatch)
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     made = (tmp_path / "out" / "draft.md").read_text(encoding="utf-8")
@@ -74,19 +70,7 @@ def test_offline_draft_of_the_example_is_the_golden_one(
 def test_draft_writes_the_html_page_and_report_only_through_the_gate(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    args = [
-        "draft",
-        str(EXAMPLE / "scmp.md"),
-        "--angle",
-        ANGLE,
-        "--number",
-        "767",
-        "--offline",
-        "--out",
-        "out",
-    ]
+    args = _offline_draft_here(tmp_path, monkeypatch)
     assert CliRunner().invoke(main, args, catch_exceptions=False).exit_code == 0
     out = tmp_path / "out"
     page = (out / "draft.html").read_text(encoding="utf-8")
@@ -109,21 +93,9 @@ def test_draft_writes_the_html_page_and_report_only_through_the_gate(
 def test_a_broken_template_override_is_one_line_and_writes_no_draft(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    args = _offline_draft_here(tmp_path, monkeypatch)
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "draft.md.j2").write_text("# {{ title }\n", encoding="utf-8")
-    args = [
-        "draft",
-        str(EXAMPLE / "scmp.md"),
-        "--angle",
-        ANGLE,
-        "--number",
-        "767",
-        "--offline",
-        "--out",
-        "out",
-    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2, result.output
     (line,) = result.stderr.strip().splitlines()[-1:]
