@@ -98,8 +98,8 @@ def _quotes(draft: Path) -> list[str]:
 
 
 def run_drafter(draft: Path, files: list[Path]) -> list[str]:
-    from drafter.check import check_draft
-    from drafter.report import to_json
+    from drafter.checker.check import check_draft
+    from drafter.checker.report import to_json
 
     result = check_draft(draft, files)
     report = json.loads(to_json(result))
@@ -133,7 +133,7 @@ def child(program: str, draft: Path, files_list: Path) -> None:
     # Imports are not what is measured: load them before the clock starts, for every program.
     import rapidfuzz  # noqa: F401
 
-    import drafter.check  # noqa: F401
+    import drafter.checker.check  # noqa: F401
 
     t0 = time.perf_counter()
     verdicts = {"drafter": run_drafter, "exact": run_exact, "fuzzy": run_fuzzy}[program](

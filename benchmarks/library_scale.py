@@ -98,8 +98,8 @@ def build_articles(n: int, seed: int) -> list[Path]:
 
 def build_library(paths: list[Path], lib: Path) -> float:
     """Add every article, one transaction each, as `drafter sources add` does."""
-    from drafter.ingest import load_snapshot
-    from drafter.library import Library
+    from drafter.sources.ingest import load_snapshot
+    from drafter.sources.library import Library
 
     lib.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):
@@ -112,7 +112,7 @@ def build_library(paths: list[Path], lib: Path) -> float:
 
 
 def paragraph_of(path: Path, rng: random.Random) -> str:
-    from drafter import frontmatter
+    from drafter.sources import frontmatter
 
     body = frontmatter.split(path.read_text(encoding="utf-8")).body
     paras = [p for p in body.split("\n\n") if p.strip() and not p.startswith("“")]
@@ -186,7 +186,7 @@ def main() -> None:
         f"  {lib_time:.3f} s median of 5 fresh processes (best {runs[0]:.3f}, worst "
         f"{runs[-1]:.3f}; Python start-up and imports included)"
     )
-    from drafter.check import check_draft
+    from drafter.checker.check import check_draft
 
     warm = []
     for _ in range(3):

@@ -1,17 +1,15 @@
 """drafter: newsletter drafts in a house style, with every quote proven against its source.
 
-The pipeline, one module a stage (see README § Layout for every module):
+One subpackage per stage, in pipeline order (README § Layout lists every module):
 
-    ingest   files, URLs → Source                  (I/O: encodings, front matter, snapshots)
-    chunk    Source → Passage[]                    (pure)
-    draft    Passage[] → draft Markdown            (compose/offline pure; llm.py the model)
-    extract  draft Markdown → Quote[]              (pure)
-    verify   Quote[] × Library → QuoteCheck[]      (pure; normalize + the Aho-Corasick index)
-    report   CheckResult → text | JSON | MD | HTML (pure)
-    render   draft + passing CheckResult → md | html | fragment (the gate, the read-back)
+    sources/     files, URLs → Source → Passage[]          (I/O: files, network, the library)
+    checker/     draft Markdown → Quote[] → QuoteCheck[] → text | JSON | Markdown   (pure)
+    publishing/  draft + passing CheckResult → md | html | fragment; the HTML report
+    drafting/    Passage[] + angle → draft Markdown, by Claude (``llm``) or offline
 
-``check.py`` and ``draft.py`` wire the stages for the CLI; ``cli.py`` is the only module that
-knows click, ``llm.py`` the only one that knows anthropic, ``errors.py`` holds every error.
+A stage imports only from the shared top level (``errors``, ``models``, ``resources``,
+``fsutil``) and from stages before it. ``cli`` is the only module that knows click,
+``drafting.llm`` the only one that knows anthropic, ``errors`` holds every error.
 """
 
 __version__ = "0.1.0"

@@ -15,7 +15,7 @@ from drafter import __version__
 from drafter.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, DrafterError
 
 if TYPE_CHECKING:
-    from drafter.library import Entry, Library
+    from drafter.sources.library import Entry, Library
 
 _PATH = click.Path(path_type=Path)
 
@@ -92,8 +92,8 @@ def check(
 
     Exit 0 when every quote passes, 1 when any fails (the report is written in full first).
     """
-    from drafter import report
-    from drafter.check import check_draft
+    from drafter.checker import report
+    from drafter.checker.check import check_draft
 
     result = check_draft(draft, sources, strict=strict, library=_library_path(library))
     if fmt == "json":
@@ -101,8 +101,8 @@ def check(
     elif fmt == "md":
         text = report.to_markdown(result)
     elif fmt == "html":
-        from drafter import report_html
-        from drafter.check import read_draft_text
+        from drafter.checker.check import read_draft_text
+        from drafter.publishing import report_html
 
         text = report_html.to_html(result, read_draft_text(draft))
     else:
@@ -117,7 +117,7 @@ def check(
 def _library_path(library: str | None) -> Path | None:
     if library is None:
         return None
-    from drafter.library import default_path
+    from drafter.sources.library import default_path
 
     return default_path(None if library == _LIBRARY_FLAG else Path(library))
 
@@ -153,10 +153,10 @@ def render(
 
     Exit 1 with the check's report (and no output) while a quote fails, unless --force.
     """
-    from drafter import report
-    from drafter.check import check_draft, read_draft_text
+    from drafter.checker import report
+    from drafter.checker.check import check_draft, read_draft_text
     from drafter.errors import InputError
-    from drafter.render import render as render_post
+    from drafter.publishing.render import render as render_post
 
     text = read_draft_text(draft)
     result = check_draft(draft, sources, strict=strict, library=_library_path(library))
@@ -183,7 +183,7 @@ def render(
         )
     _emit(rendered.get(fmt), out)
     if copy:
-        from drafter.clipboard import copy_html
+        from drafter.publishing.clipboard import copy_html
 
         click.echo(copy_html(rendered.fragment), err=True)
 
@@ -195,8 +195,8 @@ def render(
 )
 def chunk(source: str, fmt: str) -> None:
     """Show the passages of SOURCE (a file or an http(s) URL) with their ids and offsets."""
-    from drafter.chunk import chunk as cut
-    from drafter.ingest import load_ref
+    from drafter.sources.chunk import chunk as cut
+    from drafter.sources.ingest import load_ref
 
     src, warning = load_ref(source)
     if warning:
@@ -257,8 +257,8 @@ class _Progress:
 
 
 def _print_outcome(outcome: Any) -> None:
-    from drafter import report
-    from drafter.pricing import cache_savings, describe
+    from drafter.checker import report
+    from drafter.drafting.pricing import cache_savings, describe
 
     click.echo(f"draft:   {outcome.draft}")
     if outcome.previous is not None:
@@ -325,8 +325,8 @@ def draft(
     """
     import os
 
-    from drafter.draft import DraftJob, run_draft
-    from drafter.ingest import is_url
+    from drafter.drafting.draft import DraftJob, run_draft
+    from drafter.sources.ingest import is_url
 
     refs = tuple(ref if is_url(ref) else Path(ref) for ref in sources)
     job = DraftJob(refs, angle, notes, number, out, model, offline, force)
@@ -353,7 +353,7 @@ def revise(draft_path: Path, note: str, model: str | None) -> None:
     as draft.v1.md, draft.v2.md, …; then check the new one."""
     import os
 
-    from drafter.draft import run_revise
+    from drafter.drafting.draft import run_revise
 
     progress = _Progress()
     try:
@@ -389,7 +389,7 @@ def sources() -> None:
 
 
 def _open(library: Path | None, *, create: bool = False) -> Library:
-    from drafter.library import Library, default_path
+    from drafter.sources.library import Library, default_path
 
     return Library(default_path(library), create=create)
 
@@ -412,8 +412,8 @@ def sources_add(refs: tuple[str, ...], library: Path | None) -> None:
     """
     from contextlib import ExitStack
 
-    from drafter.ingest import load_snapshot
-    from drafter.library import default_path
+    from drafter.sources.ingest import load_snapshot
+    from drafter.sources.library import default_path
 
     failed = 0
     lib: Library | None = None

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx2
 
-from drafter import llm
+from drafter.drafting import llm
 
 # The real factory, kept before any test replaces llm.make_client with FakeAPI.make_client.
 REAL_MAKE_CLIENT = llm.make_client

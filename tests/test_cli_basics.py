@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from drafter.ingest import load_source
+from drafter.sources.ingest import load_source
 
 from .conftest import EXAMPLE, ROOT, run, run_json
 

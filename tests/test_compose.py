@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from drafter import compose, offline
-from drafter.chunk import chunk
+from drafter.drafting import compose, offline
+from drafter.drafting.pricing import PRICES, Usage, cache_savings, cost, describe, price_for
 from drafter.errors import ModelAnswerError
-from drafter.ingest import load_source
-from drafter.pricing import PRICES, Usage, cache_savings, cost, describe, price_for
+from drafter.sources.chunk import chunk
+from drafter.sources.ingest import load_source
 
 from .conftest import EXAMPLE
 
@@ -69,7 +69,7 @@ def test_block_problems_name_unknown_ids_and_bad_spans() -> None:
 def test_the_models_words_may_not_hide_a_quotation_from_the_checker(text: str) -> None:
     """The checker never reads code or HTML as quotations, so the model's own text may use
     neither: otherwise it could type a quotation (or a block quote) that is never checked."""
-    from drafter import repair
+    from drafter.drafting import repair
 
     answer = compose.parse_answer(
         {
@@ -140,7 +140,7 @@ def test_cost_uses_the_one_price_table() -> None:
 
 
 def test_default_model_is_the_newest_sonnet_in_the_sdk() -> None:
-    from drafter import llm
+    from drafter.drafting import llm
 
     model = llm.default_model()
     assert model.startswith("claude-sonnet-")
@@ -167,7 +167,7 @@ def test_settle_reports_removed_blocks_by_their_number_in_the_answer(
 ) -> None:
     """Removing a block can make a later one fail on the next look; the report must still
     name the blocks as the answer numbered them, not as the shortened answer does."""
-    from drafter import repair
+    from drafter.drafting import repair
 
     answer = compose.Answer(
         "AI: x. RTZ #1", tuple(compose.Block("commentary", f"c{i}") for i in range(1, 6))
@@ -204,7 +204,7 @@ def test_assembled_post_has_single_blank_lines_between_paragraphs(note: str) -> 
 
 
 def test_offline_keeps_a_paragraph_that_points_back_with_the_one_before() -> None:
-    from drafter.ingest import source_from_text
+    from drafter.sources.ingest import source_from_text
 
     text = "\n".join(
         [

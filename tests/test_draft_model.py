@@ -16,10 +16,10 @@ import httpx2
 import pytest
 from click.testing import CliRunner, Result
 
-from drafter import llm, prompting
 from drafter.cli import main
-from drafter.ingest import load_source
-from drafter.pricing import Usage, cost
+from drafter.drafting import llm, prompting
+from drafter.drafting.pricing import Usage, cost
+from drafter.sources.ingest import load_source
 
 from .conftest import EXAMPLE
 from .fake_api import FAKE_KEY, MODEL, FakeAPI, error, tool_answer
@@ -537,7 +537,7 @@ def test_revise_keeps_versions_and_reads_the_cache(
     assert passages_block["cache_control"] == {"type": "ephemeral"}
     # The same prefix as a draft request, so the prompt cache serves it.
     sources = [load_source(env / "out" / "sources" / "scmp.md")[0]]
-    from drafter.chunk import chunk
+    from drafter.sources.chunk import chunk
 
     assert passages_block["text"] == prompting.passages_text(sources, chunk(sources[0]))
     run = json.loads((env / "out" / "run.json").read_text())

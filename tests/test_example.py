@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drafter.ingest import load_source
+from drafter.sources.ingest import load_source
 
 from .conftest import EXAMPLE, run, run_json
 

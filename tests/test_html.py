@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from drafter.errors import InputError
-from drafter.html import decode_html, extract_article, fallback_id
+from drafter.sources.html import decode_html, extract_article, fallback_id
 
 from .conftest import run
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from drafter.chunk import chunk
-from drafter.library import SCHEMA_VERSION, Library
+from drafter.sources.chunk import chunk
+from drafter.sources.library import SCHEMA_VERSION, Library
 
 from .conftest import EXAMPLE, ROOT, run
 from .webserver import WEB
@@ -357,7 +357,7 @@ def test_library_lookup_does_not_lose_a_near_miss_to_a_rarer_changed_word(
 
 
 def test_a_bracketed_first_letter_is_looked_up_as_the_source_word() -> None:
-    from drafter.check import _phrases
+    from drafter.checker.check import _phrases
 
     assert _phrases("[T]he council said") == [["The", "council", "said"]]
     assert _phrases("[H]e left … [the mayor] spoke") == [["He", "left"], ["spoke"]]

@@ -6,10 +6,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from drafter.index import build
-from drafter.ingest import sha256
+from drafter.checker.index import build
+from drafter.checker.verify import verify
 from drafter.models import Kind, Quote, Source, Status
-from drafter.verify import verify
+from drafter.sources.ids import sha256
 
 PASSING = {Status.EXACT, Status.NORMALIZED}
 SETTINGS = settings(

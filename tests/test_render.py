@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from drafter import render, report_html
-from drafter.check import check_draft
-from drafter.clipboard import copy_html
+from drafter.checker.check import check_draft
+from drafter.publishing import render, report_html
+from drafter.publishing.clipboard import copy_html
 
 from .conftest import EXAMPLE, ROOT, run
 
@@ -344,8 +344,8 @@ def test_a_failing_quote_across_a_hard_break_reads_back_as_marked(write) -> None
 _REPORT_DIGEST = """
 import hashlib, sys
 from pathlib import Path
-from drafter import report_html
-from drafter.check import check_draft
+from drafter.publishing import report_html
+from drafter.checker.check import check_draft
 draft = Path(sys.argv[1])
 html = report_html.to_html(check_draft(draft, []), draft.read_text(encoding="utf-8"))
 print(hashlib.sha256(html.encode()).hexdigest())
@@ -372,20 +372,20 @@ def test_the_report_is_the_same_whatever_the_hash_seed() -> None:
 def test_a_draft_edited_while_it_is_checked_is_not_rendered(
     write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import drafter.check
+    import drafter.checker.check
 
     src = write("gazette.md", SOURCE)
     draft = write(
         "draft.md", "“The council approved the harbour plan on Monday after a long debate.”\n"
     )
-    real = drafter.check.check_draft
+    real = drafter.checker.check.check_draft
 
     def check_then_edit(*args, **kwargs):  # type: ignore[no-untyped-def]
         result = real(*args, **kwargs)
         draft.write_text(draft.read_text(encoding="utf-8") + "\nAn edit.\n", encoding="utf-8")
         return result
 
-    monkeypatch.setattr(drafter.check, "check_draft", check_then_edit)
+    monkeypatch.setattr(drafter.checker.check, "check_draft", check_then_edit)
     out = tmp_path / "post.html"
     result = run("render", draft, "--source", src, "--out", out)
     assert result.exit_code == 2 and not out.exists()

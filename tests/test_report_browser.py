@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from drafter import render, report_html
-from drafter.check import check_draft
+from drafter.checker.check import check_draft
 from drafter.models import Status
+from drafter.publishing import render, report_html
 
 from .conftest import EXAMPLE, ROOT
 
@@ -75,7 +75,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[s
     result = check_draft(draft, [])
     path = tmp_path_factory.mktemp("report") / "report.html"
     path.write_text(report_html.to_html(result, draft.read_text(encoding="utf-8")), "utf-8")
-    from drafter.report import to_dict
+    from drafter.checker.report import to_dict
 
     return path, to_dict(result)["quotes"]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from drafter import fetch
-from drafter.library import Library
+from drafter.sources import fetch
+from drafter.sources.library import Library
 
 from .conftest import run
 from .webserver import WEB, Server, serve

@@ -17,9 +17,9 @@ from functools import cached_property
 
 import ahocorasick
 
-from drafter.chunk import passage_at, spans
+from drafter.checker.normalize import ALL_RULES, TEXT_RULES, Normalized, normalize
 from drafter.models import Source
-from drafter.normalize import ALL_RULES, TEXT_RULES, Normalized, normalize
+from drafter.sources.chunk import passage_at, spans
 
 MAX_HITS = 200  # places kept per needle and source
 MAX_TOTAL = 200  # places kept per needle in the whole library (a rarer needle decides)

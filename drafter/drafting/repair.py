@@ -13,18 +13,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from drafter import compose, prompting
+from drafter.drafting import compose, prompting
+from drafter.drafting.session import Session
 from drafter.models import Passage, Source
-from drafter.session import Session
 
 
 def problems(
     answer: compose.Answer, passages: Mapping[str, Passage], sources: Sequence[Source]
 ) -> tuple[compose.Problem, ...]:
     """Everything that fails in ``answer``: bad blocks, then quotes that fail the check."""
-    from drafter.extract import extract
-    from drafter.index import build
-    from drafter.verify import verify
+    from drafter.checker.extract import extract
+    from drafter.checker.index import build
+    from drafter.checker.verify import verify
 
     structural = compose.block_problems(answer, passages)
     resolved = compose.resolve(answer, passages, sources)

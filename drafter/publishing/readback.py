@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html.parser import HTMLParser
 
+from drafter.checker.extract import Paragraph
 from drafter.errors import RenderMismatchError
-from drafter.extract import Paragraph
 from drafter.models import QuoteCheck
 
 _PARA_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6"}

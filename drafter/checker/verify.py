@@ -20,10 +20,10 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from drafter import marks
-from drafter.index import Hits, Indexed, Library, scan
+from drafter.checker import marks
+from drafter.checker.index import Hits, Indexed, Library, scan
+from drafter.checker.normalize import MARKUP, normal_form, rules_applied
 from drafter.models import Match, Nearest, Quote, QuoteCheck, Replacement, Status
-from drafter.normalize import MARKUP, normal_form, rules_applied
 
 ANCHOR_WORDS = 4  # words per anchor chunk: long enough to be rare, short enough to survive edits
 MIN_CHECKED_WORDS = 4  # shorter double-quoted terms that are not found are only "unchecked"

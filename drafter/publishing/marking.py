@@ -25,8 +25,7 @@ import markupsafe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from drafter import frontmatter
-from drafter.extract import (
+from drafter.checker.extract import (
     OPEN_DOUBLE,
     OPEN_SINGLE,
     STRAIGHT,
@@ -35,6 +34,7 @@ from drafter.extract import (
     flatten,
 )
 from drafter.models import QuoteCheck, Source
+from drafter.sources import frontmatter
 
 _SAFE_SCHEMES = ("http:", "https:", "mailto:")
 

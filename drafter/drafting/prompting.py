@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from drafter.compose import Problem
+from drafter.drafting.compose import Problem
 from drafter.models import Passage, Source
 
 TOOL_NAME = "write_draft"

@@ -22,9 +22,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from drafter import compose, frontmatter, ingest, prompting, render, repair, report
-from drafter import report_html as report_html_module
-from drafter.chunk import chunk
+from drafter.checker import report
+from drafter.drafting import compose, prompting, repair
+from drafter.drafting.pricing import Usage
+from drafter.drafting.session import Call, ClientFactory, Progress, Session
 from drafter.errors import (
     InputError,
     ModelAnswerError,
@@ -34,8 +35,10 @@ from drafter.errors import (
 )
 from drafter.fsutil import write_atomic
 from drafter.models import CheckResult, Passage, Source
-from drafter.pricing import Usage
-from drafter.session import Call, ClientFactory, Progress, Session
+from drafter.publishing import render
+from drafter.publishing import report_html as report_html_module
+from drafter.sources import frontmatter, ids, ingest
+from drafter.sources.chunk import chunk
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ class Outcome:
 
 
 def _slug(text: str) -> str:
-    words = ingest.slug(text).split("-")[:6]
+    words = ids.slug(text).split("-")[:6]
     return "-".join(words) or "draft"
 
 
@@ -149,7 +152,7 @@ def _finish(
     started: float,
     previous: Path | None = None,
 ) -> Outcome:
-    from drafter.check import check_draft
+    from drafter.checker.check import check_draft
 
     resolved = compose.resolve(answer, passages, sources)
     assembled = compose.assemble(resolved, note=note)
@@ -313,7 +316,7 @@ def run_draft(
     if offline:
         why = "--offline" if job.offline else "no ANTHROPIC_API_KEY in the environment"
         progress(f"offline drafter ({why}): no model; commentary is left as [TK: …] slots")
-        from drafter import offline as offline_drafter
+        from drafter.drafting import offline as offline_drafter
 
         answer = offline_drafter.draft(sources, list(passages.values()), job.angle, job.number)
         answer, removed = repair.settle(answer, passages, sources)
@@ -321,7 +324,7 @@ def run_draft(
         drafted_by = "offline"
         note = "drafter offline draft: replace every [TK: …] slot with your own words."
     else:
-        from drafter import llm
+        from drafter.drafting import llm
 
         model = job.model or llm.default_model()
         first, prompts = _request(
@@ -422,7 +425,7 @@ def run_revise(
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Outcome:
-    from drafter.check import read_draft
+    from drafter.checker.check import read_draft
 
     started = clock()
     if not note.strip():
@@ -437,7 +440,7 @@ def run_revise(
         raise UsageError(
             "revise needs the model: set ANTHROPIC_API_KEY (the offline drafter only drafts)"
         )
-    from drafter import llm
+    from drafter.drafting import llm
 
     folder = draft_path.parent
     sources = _load_sources(paths, progress)

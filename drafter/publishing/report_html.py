@@ -24,11 +24,11 @@ from itertools import pairwise
 import markupsafe
 
 from drafter import resources
-from drafter.extract import paragraphs
-from drafter.marking import Marker, Post, body_html, safe_url, split_post, title_of
+from drafter.checker.extract import paragraphs
+from drafter.checker.report import summary, where
 from drafter.models import CheckResult, QuoteCheck, Source, Status
-from drafter.render import fill
-from drafter.report import summary, where
+from drafter.publishing.marking import Marker, Post, body_html, safe_url, split_post, title_of
+from drafter.publishing.render import fill
 
 # Status → colour group. The groups' colours live in templates/report.css.
 GROUPS = {

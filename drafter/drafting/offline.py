@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from drafter.compose import STAY_TUNED, Answer, Block
+from drafter.drafting.compose import STAY_TUNED, Answer, Block
 from drafter.models import Passage, Source
 
 # Per source: quote at most this many passages (the example quotes most of its article, but

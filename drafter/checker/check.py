@@ -15,15 +15,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from drafter import frontmatter, ingest
+from drafter.checker.extract import extract
+from drafter.checker.index import build
+from drafter.checker.verify import verify
 from drafter.errors import InputError, UsageError
-from drafter.extract import extract
-from drafter.index import build
 from drafter.models import CheckResult, Quote, QuoteCheck, Source, Status
-from drafter.verify import verify
+from drafter.sources import frontmatter, ingest
 
 if TYPE_CHECKING:
-    from drafter.library import Entry, Library
+    from drafter.sources.library import Entry, Library
 
 PHRASE_WORDS = 4  # words per run a quote is looked up by in the library (its rarest pair)
 MAX_PHRASES = 40  # runs per quote; a very long block quote is looked up by a sample
@@ -71,7 +71,7 @@ def pinned_warnings(draft: Path, meta: dict[str, object], sources: Sequence[Sour
 def _phrases(text: str) -> list[list[str]]:
     """Runs of a quote's words to look up in the library; editorial marks (omissions,
     brackets) split it, so no phrase spans words the source does not have together."""
-    from drafter.library import fts_words
+    from drafter.sources.library import fts_words
 
     out: list[list[str]] = []
     # "[T]he": the bracketed letter is the source word's own first letter, in another case.
@@ -166,7 +166,7 @@ def _check_with_library(
     broadly, before they are failed: the quick lookup can miss a short quote's source when
     a changed word is rarer than its own. Returns the sources, the checks, the library
     records by sha256 and warnings about pins."""
-    from drafter.library import Library
+    from drafter.sources.library import Library
 
     with Library(path) as lib:
         pinned, warnings = _pinned(lib, meta)
@@ -205,7 +205,7 @@ def _front_matter_urls(meta: dict[str, object]) -> dict[str, str]:
 
 
 def _library_holds(path: Path, shas: Sequence[str]) -> set[str]:
-    from drafter.library import Library
+    from drafter.sources.library import Library
 
     with Library(path) as lib:
         return {sha for sha in shas if lib.by_sha256(sha)}

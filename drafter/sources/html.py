@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from drafter.errors import InputError
 from drafter.models import Source
+from drafter.sources.ids import sha256, slug
 
 # An article shorter than this, or with no paragraph of MIN_PARAGRAPH_WORDS words, is a
 # page with no article (a login form, an index page, a cookie wall): trafilatura then
@@ -193,7 +194,6 @@ def source_from_html(
 ) -> Source:
     """A ``Source`` from a page's bytes. ``url`` is where it was fetched from, if anywhere;
     the page's canonical URL, when it names one, becomes the source's url."""
-    from drafter.ingest import sha256, slug
 
     article = extract_article(decode_html(data, header_charset), shown, url)
     # The site's name makes the most readable id; the page's canonical URL names the site

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 import markupsafe
 
 from drafter import resources
+from drafter.checker.extract import Paragraph, extract, extract_paragraphs
 from drafter.errors import RenderMismatchError, UnverifiedQuotesError
-from drafter.extract import Paragraph, extract, extract_paragraphs
-from drafter.marking import (
+from drafter.models import CheckResult, QuoteCheck
+from drafter.publishing.marking import (
     MD,
     Marker,
     Post,
@@ -38,8 +39,7 @@ from drafter.marking import (
     split_post,
     title_of,
 )
-from drafter.models import CheckResult, QuoteCheck
-from drafter.readback import check_marks, read, recheck, short
+from drafter.publishing.readback import check_marks, read, recheck, short
 
 __all__ = ["RenderMismatchError", "Rendered", "UnverifiedQuotesError", "fill", "render"]
 

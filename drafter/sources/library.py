@@ -36,11 +36,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from drafter.chunk import chunk
 from drafter.errors import InputError
-from drafter.ingest import Snapshot
-from drafter.library_schema import MIGRATIONS, SCHEMA_VERSION
 from drafter.models import Passage, Source
+from drafter.sources.chunk import chunk
+from drafter.sources.ingest import Snapshot
+from drafter.sources.library_schema import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_PATH = Path(".drafter") / "library.sqlite"
 ENV = "DRAFTER_LIBRARY"

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from drafter import compose, prompting
+from drafter.drafting import compose, prompting
+from drafter.drafting.pricing import Usage, cost, describe
 from drafter.errors import ModelAnswerError
 from drafter.fsutil import write_atomic
-from drafter.pricing import Usage, cost, describe
 
 if TYPE_CHECKING:
-    from drafter.llm import Reply
+    from drafter.drafting.llm import Reply
 
 Progress = Callable[[str], None]
 ClientFactory = Callable[[str], Any]
@@ -68,7 +68,7 @@ class Session:
     _client: Any = None
 
     def ask(self, purpose: str, request: dict[str, Any]) -> Reply:
-        from drafter import llm
+        from drafter.drafting import llm
 
         key = prompting.request_hash(request)
         cached = self.folder / CACHE_DIR / f"{key}.json"
@@ -101,7 +101,7 @@ class Session:
         return reply
 
     def _cached(self, path: Path) -> Reply | None:
-        from drafter.llm import Reply
+        from drafter.drafting.llm import Reply
 
         if not path.exists():
             return None

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from drafter.drafting.pricing import Usage
 from drafter.errors import ModelAnswerError, ModelServiceError
-from drafter.pricing import Usage
 
 Progress = Callable[[str], None]
 

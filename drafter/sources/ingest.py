@@ -10,17 +10,16 @@ unusable becomes an ``InputError`` naming the file or URL and the problem.
 from __future__ import annotations
 
 import codecs
-import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from drafter import frontmatter
 from drafter.errors import InputError
 from drafter.models import Source
+from drafter.sources import frontmatter
+from drafter.sources.ids import sha256, slug
 
 # Formats drafter reads as sources (and http(s) URLs).
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -85,14 +84,6 @@ def decode(data: bytes, shown: str) -> tuple[str, str | None]:
     return text, f"{shown}: not UTF-8; read as Windows-1252"
 
 
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def slug(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "source"
-
-
 def source_from_text(
     text: str, *, path: str = "", fallback_id: str = "", fmt: str = "text"
 ) -> Source:
@@ -141,7 +132,7 @@ def _now() -> str:
 
 
 def _html_file(path: Path) -> Snapshot:
-    from drafter.html import source_from_html
+    from drafter.sources.html import source_from_html
 
     data = read_bytes(path)
     src = source_from_html(data, str(path), path=str(path), fallback=path.stem)
@@ -150,8 +141,8 @@ def _html_file(path: Path) -> Snapshot:
 
 
 def _url(url: str) -> Snapshot:
-    from drafter.fetch import fetch
-    from drafter.html import fallback_id, source_from_html
+    from drafter.sources.fetch import fetch
+    from drafter.sources.html import fallback_id, source_from_html
 
     page = fetch(url)
     if page.is_html:
