@@ -12,9 +12,7 @@ The clock, the progress callback and the client factory are passed in.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +31,7 @@ from drafter.errors import (
     OutputExistsError,
     UsageError,
 )
-from drafter.fsutil import write_atomic
+from drafter.fsutil import keep_version, refuse_input, write_atomic
 from drafter.models import CheckResult, Passage, Source
 from drafter.publishing import render
 from drafter.publishing import report_html as report_html_module
@@ -65,7 +63,7 @@ class Outcome:
     report_json: Path
     run_json: Path
     report_html: Path
-    draft_html: Path | None  # None while a quote fails: the gate renders nothing
+    draft_html: Path | None  # None while a quote fails or a TK slot is left: the gate
     result: CheckResult
     drafted_by: str
     calls: tuple[Call, ...]
@@ -83,6 +81,19 @@ class Outcome:
     def cost_usd(self) -> float | None:
         costs = [c.cost_usd for c in self.calls]
         return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
+
+
+# The files a draft run writes into its folder (besides sources/ and earlier versions).
+OUTPUTS = (
+    "draft.md",
+    "draft.html",
+    "report.md",
+    "report.json",
+    "report.html",
+    "run.json",
+    "passages.json",
+    "partial-answer.json",
+)
 
 
 # --- shared steps -----------------------------------------------------------------------
@@ -227,13 +238,14 @@ def _failed(folder: Path, run: dict[str, Any], session: Session, exc: ModelServi
 
 
 def _render_html(folder: Path, draft_path: Path, text: str, result: CheckResult) -> Path | None:
-    """``draft.html`` through the render gate: only when every quote passes.
+    """``draft.html`` through the render gate: only when every quote passes and no
+    placeholder (``[TK: …]``) is left.
 
     A ``draft.html`` left from an earlier version of the draft would no longer match it, so a
     failing draft takes it away rather than leaving a publishable-looking stale page.
     """
     target = folder / f"{draft_path.stem}.html"
-    if not result.ok:
+    if not result.publishable:
         target.unlink(missing_ok=True)
         return None
     write_atomic(target, render.render(text, result, fallback_title=draft_path.stem).html)
@@ -293,6 +305,9 @@ def run_draft(
         str(job.number) if job.number is not None else _slug(job.angle)
     )
     draft_path = folder / "draft.md"
+    inputs = [*job.sources, *([job.notes] if job.notes is not None else [])]
+    for name in OUTPUTS:  # a source or the notes in the output folder under an output's name
+        refuse_input(folder / name, inputs, flag="--out-dir")
     if draft_path.exists() and not job.force:
         raise OutputExistsError(str(draft_path))
     sources = _load_sources(job.sources, progress)
@@ -383,35 +398,9 @@ def _request(
 
 
 def _keep_previous(draft_path: Path) -> Path | None:
-    """Keep the draft about to be replaced as ``draft.vN.md`` (the next free N), byte for
-    byte and atomically: the writer's hand edits are never lost to ``--force`` or ``revise``.
-    """
-    try:
-        data = draft_path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise InputError(str(draft_path), f"cannot read: {exc.strerror or exc}") from None
-    fd, tmp = tempfile.mkstemp(prefix=f".{draft_path.name}.", suffix=".tmp", dir=draft_path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        Path(tmp).chmod(draft_path.stat().st_mode & 0o7777)
-        n = 1
-        while True:
-            candidate = draft_path.with_name(f"{draft_path.stem}.v{n}.md")
-            try:
-                os.link(tmp, candidate)  # appears whole, and never replaces a kept version
-            except FileExistsError:
-                n += 1
-                continue
-            return candidate
-    except OSError as exc:
-        raise InputError(str(draft_path.parent), f"cannot write: {exc.strerror or exc}") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    """Keep the draft about to be replaced as ``draft.vN.md`` (the next free N): the
+    writer's hand edits are never lost to ``--force`` or ``revise``."""
+    return keep_version(draft_path)
 
 
 def run_revise(
