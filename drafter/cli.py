@@ -16,6 +16,7 @@ from drafter import __version__
 from drafter.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, DrafterError
 
 if TYPE_CHECKING:
+    from drafter.profile import Profile
     from drafter.sources.library import Entry, Library
 
 _PATH = click.Path(path_type=Path)
@@ -326,7 +327,66 @@ def chunk(source: str, fmt: str) -> None:
         click.echo(f"{p.id:>12} [{p.start}:{p.end}] {p.text[:70]}{'…' if len(p.text) > 70 else ''}")
 
 
-# --- drafting: `draft` and `revise` (drafter/draft.py does the work) ---------------------
+# --- drafting: `init`, `draft` and `revise` (drafter/draft.py does the work) -------------
+
+
+def _profile() -> Profile:
+    """The newsletter profile: drafter.toml here, else in drafter's user folder, else RTZ."""
+    from drafter.profile import load
+
+    return load(Path.cwd(), Path(click.get_app_dir("drafter")))
+
+
+@main.command(short_help="Write your newsletter's profile, drafter.toml, from a post of yours.")
+@click.option(
+    "--from",
+    "exemplar",
+    type=_PATH,
+    metavar="POST",
+    help="A published post (Markdown) to take the title pattern, name, sign-off, disclaimer "
+    "and quote style from.",
+)
+@click.option(
+    "--user",
+    is_flag=True,
+    help="Write it to drafter's user folder (used in every folder without its own).",
+)
+@_output_options
+def init(
+    exemplar: Path | None,
+    user: bool,
+    output: Path | None,
+    old_out: Path | None,
+    replace: bool,
+) -> None:
+    """Write drafter.toml, your newsletter's profile: its name, title pattern ({headline},
+    {number}), sign-off, disclaimer, quote style (us, british or auto) and default model.
+
+    drafter reads it from the working folder, else from its user folder; without one it drafts
+    RTZ. With --from POST the values are taken from a post of yours, as far as they can be;
+    without it the file starts as RTZ's. Edit it after: it is plain TOML, and data only.
+    """
+    from drafter.profile import FILE_NAME, RTZ, parse, to_toml
+    from drafter.profile import infer as infer_profile
+
+    output = _output(output, old_out)
+    if output is None:
+        output = Path(click.get_app_dir("drafter")) / FILE_NAME if user else Path(FILE_NAME)
+    _guard(output, [exemplar] if exemplar is not None else [])
+    if exemplar is not None:
+        from drafter.sources.ingest import read_text
+
+        text, _ = read_text(exemplar)
+        made, notes = infer_profile(text)
+        notes = (f"made by `drafter init --from {exemplar.name}`:", *notes)
+    else:
+        made, notes = RTZ, ("RTZ's profile, as bundled with drafter: edit it for yours.",)
+    toml = to_toml(made, notes)
+    parse(toml, str(output))  # what is written can be read back
+    _emit(toml, output, replace)
+    for note in notes[1:] if exemplar is not None else ():
+        click.echo(f"  {note}", err=True)
+    click.echo(f"profile: {made.name}; titles like “{made.make_title('…', 'N')}”", err=True)
 
 
 class _Progress:
@@ -444,12 +504,15 @@ def draft(
         _deprecated("--out DIR", "-d/--out-dir DIR")
     out = out or old_out
     refs = tuple(ref if is_url(ref) else Path(ref) for ref in sources)
-    job = DraftJob(refs, angle, notes, number, out, model, offline, force)
+    newsletter = _profile()
+    job = DraftJob(refs, angle, notes, number, out, model, offline, force, newsletter)
     progress = _Progress()
     try:
         outcome = run_draft(job, api_key=os.environ.get("ANTHROPIC_API_KEY"), progress=progress)
     finally:
         progress.close()
+    if newsletter.origin != "bundled":
+        click.echo(f"profile: {newsletter.name} ({newsletter.origin})")
     _print_outcome(outcome)
     if not outcome.result.ok:
         sys.exit(EXIT_CHECK_FAILED)
@@ -478,6 +541,7 @@ def revise(draft_path: Path, note: str, model: str | None) -> None:
             api_key=os.environ.get("ANTHROPIC_API_KEY"),
             model=model,
             progress=progress,
+            profile=_profile(),
         )
     finally:
         progress.close()

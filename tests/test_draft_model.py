@@ -606,7 +606,7 @@ def test_a_number_below_one_is_one_line_exit_2(env: Path, number: str) -> None:
     result = draft("--number", number)
     assert result.exit_code == 2, result.output
     assert result.stderr.strip().splitlines() == [
-        "drafter: error: --number must be a whole number from 1 (the post's RTZ #N)"
+        "drafter: error: --number must be a whole number from 1 (the post's #N)"
     ]
     assert not (env / "out").exists()
 

@@ -33,6 +33,7 @@ from drafter.errors import (
 )
 from drafter.fsutil import keep_version, refuse_input, write_atomic
 from drafter.models import CheckResult, Passage, Source
+from drafter.profile import RTZ, Profile
 from drafter.publishing import render
 from drafter.publishing import report_html as report_html_module
 from drafter.sources import frontmatter, ids, ingest
@@ -51,6 +52,7 @@ class DraftJob:
     model: str | None = None
     offline: bool = False
     force: bool = False
+    profile: Profile = RTZ  # the newsletter: title pattern, sign-off, disclaimer, quote marks
 
 
 @dataclass(frozen=True)
@@ -162,11 +164,12 @@ def _finish(
     clock: Callable[[], float],
     started: float,
     previous: Path | None = None,
+    profile: Profile = RTZ,
 ) -> Outcome:
     from drafter.checker.check import check_draft
 
-    resolved = compose.resolve(answer, passages, sources)
-    assembled = compose.assemble(resolved, note=note)
+    resolved = compose.resolve(answer, passages, sources, profile)
+    assembled = compose.assemble(resolved, note=note, profile=profile)
     meta = {"title": assembled.title, **meta}
     write_atomic(draft_path, frontmatter.dump(meta, assembled.markdown), overwrite=overwrite)
 
@@ -270,10 +273,11 @@ def _ask_model(
     passages: Mapping[str, Passage],
     sources: Sequence[Source],
     session: Session,
+    profile: Profile = RTZ,
 ) -> tuple[compose.Answer, tuple[compose.Problem, ...]]:
     """The model's checked answer; on a model failure, what the run did is kept first."""
     try:
-        return repair.model_answer(session, first, passages, sources)
+        return repair.model_answer(session, first, passages, sources, profile)
     except ModelServiceError as exc:
         _failed(folder, run, session, exc)
         raise
@@ -297,7 +301,7 @@ def run_draft(
     if not job.angle.strip():
         raise UsageError("--angle is empty: say in a sentence what the post is about")
     if job.number is not None and job.number < 1:
-        raise UsageError("--number must be a whole number from 1 (the post's RTZ #N)")
+        raise UsageError("--number must be a whole number from 1 (the post's #N)")
     notes = ""
     if job.notes is not None:
         notes, _ = ingest.read_text(job.notes)
@@ -333,8 +337,10 @@ def run_draft(
         progress(f"offline drafter ({why}): no model; commentary is left as [TK: …] slots")
         from drafter.drafting import offline as offline_drafter
 
-        answer = offline_drafter.draft(sources, list(passages.values()), job.angle, job.number)
-        answer, removed = repair.settle(answer, passages, sources)
+        answer = offline_drafter.draft(
+            sources, list(passages.values()), job.angle, job.number, job.profile
+        )
+        answer, removed = repair.settle(answer, passages, sources, job.profile)
         run.update({"drafted_by": "offline", "model": None, "prompts": {}})
         drafted_by = "offline"
         note = "drafter offline draft: replace every [TK: …] slot with your own words."
@@ -353,11 +359,12 @@ def run_draft(
         )
         run.update({"drafted_by": "model", "model": model, "prompts": dict(prompts.hashes)})
         session = Session(folder, str(api_key), progress, clock, client_factory)
-        answer, removed = _ask_model(folder, run, first, passages, sources, session)
-        answer = compose.house_title(answer, job.number)
+        answer, removed = _ask_model(folder, run, first, passages, sources, session, job.profile)
+        answer = compose.house_title(answer, job.number, job.profile)
         drafted_by, note, calls = model, "", session.calls
     meta["drafter"] = {"drafted_by": drafted_by, "number": job.number, "angle": job.angle}
     return _finish(
+        profile=job.profile,
         previous=_keep_previous(draft_path) if job.force else None,
         folder=folder,
         draft_path=draft_path,
@@ -413,6 +420,7 @@ def run_revise(
     client_factory: ClientFactory | None = None,
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    profile: Profile = RTZ,
 ) -> Outcome:
     from drafter.checker.check import read_draft
 
@@ -439,8 +447,10 @@ def run_revise(
     settings: dict[str, Any] = raw_settings if isinstance(raw_settings, dict) else {}
     number = settings.get("number")
     if not isinstance(number, int):  # a draft drafter did not make: the number is in its title
-        found = re.search(r"RTZ #(\d+)", f"{doc.meta.get('title', '')}\n{doc.body}")
-        number = int(found.group(1)) if found else None
+        heading = re.search(r"^#\s+(.+)$", doc.body, re.M)
+        title = str(doc.meta.get("title") or (heading.group(1) if heading else ""))
+        found = profile.split_title(title)[1]
+        number = int(found) if found else None
     model = model or llm.default_model()
     first, prompts = _request(
         model,
@@ -464,8 +474,8 @@ def run_revise(
         "prompts": dict(prompts.hashes),
     }
     session = Session(folder, api_key, progress, clock, client_factory)
-    answer, removed = _ask_model(folder, run, first, passages, sources, session)
-    answer = compose.house_title(answer, number)
+    answer, removed = _ask_model(folder, run, first, passages, sources, session, profile)
+    answer = compose.house_title(answer, number, profile)
     # Keep the writer's current version beside the new one before replacing it.
     previous = _keep_previous(draft_path)
     if previous is None:
@@ -488,4 +498,5 @@ def run_revise(
         clock=clock,
         started=started,
         previous=previous,
+        profile=profile,
     )

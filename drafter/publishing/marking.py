@@ -173,6 +173,8 @@ def locate(
             pos = _find_quoted(p, parts[0], max(line_start, cursor[i]))
             if pos < 0:
                 pos = _find_quoted(p, parts[0], cursor[i])
+            if pos < 0:  # an outer quotation listed after one nested in it (‘“…,” she said’)
+                pos = _find_quoted(p, parts[0], line_start)
             if pos < 0:
                 continue
             found = [Span(i, pos, pos + len(parts[0]), check, True, len(parts) == 1)]
@@ -189,7 +191,7 @@ def locate(
             missing.append(check)
             continue
         for s in found:
-            cursor[s.para] = s.end
+            cursor[s.para] = max(cursor[s.para], s.end)
         spans += found
     return spans, missing
 
