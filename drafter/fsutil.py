@@ -62,10 +62,12 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def refuse_input(output: Path, inputs: Iterable[Path | str], flag: str = "--output") -> None:
+def refuse_input(
+    output: Path, inputs: Iterable[Path | str], hint: str = "give -o/--output another file"
+) -> None:
     """Raise ``UsageError`` (exit 2) when ``output`` is one of the command's ``inputs`` (the
-    draft, a source, a library): writing there would destroy what was read. URLs in
-    ``inputs`` are ignored."""
+    draft, a source, a library): writing there would destroy what was read. ``hint`` says
+    what to do instead. URLs in ``inputs`` are ignored."""
     for item in inputs:
         if isinstance(item, str):
             if "://" in item:
@@ -73,8 +75,7 @@ def refuse_input(output: Path, inputs: Iterable[Path | str], flag: str = "--outp
             item = Path(item)
         if _same(output, item):
             raise UsageError(
-                f"{output}: is one of this command's inputs; {flag} must name another file "
-                "(nothing was written)"
+                f"{output}: is one of this command's inputs; {hint} (nothing was written)"
             )
 
 

@@ -158,3 +158,15 @@ def test_old_option_spellings_still_work_with_a_warning(tmp_path: Path) -> None:
     result = run("render", PASSING, "--out", out)
     assert result.exit_code == 0 and out.exists()
     assert "--out FILE is deprecated; use -o/--output FILE" in result.stderr
+
+
+def test_revise_refuses_a_draft_that_lists_an_output_as_its_source(tmp_path: Path) -> None:
+    draft = tmp_path / "post.md"
+    text = "---\nsources: [{path: report.md}]\n---\n# A post\n"
+    draft.write_text(text, encoding="utf-8")
+    source = tmp_path / "report.md"
+    source.write_text("The source article.\n", encoding="utf-8")
+    result = run("revise", draft, "--note", "shorter")
+    assert result.exit_code == 2 and "is one of this command's inputs" in result.stderr
+    assert source.read_text(encoding="utf-8") == "The source article.\n"
+    assert draft.read_text(encoding="utf-8") == text

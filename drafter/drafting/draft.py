@@ -311,7 +311,7 @@ def run_draft(
     draft_path = folder / "draft.md"
     inputs = [*job.sources, *([job.notes] if job.notes is not None else [])]
     for name in OUTPUTS:  # a source or the notes in the output folder under an output's name
-        refuse_input(folder / name, inputs, flag="--out-dir")
+        refuse_input(folder / name, inputs, "choose another -d/--out-dir")
     if draft_path.exists() and not job.force:
         raise OutputExistsError(str(draft_path))
     sources = _load_sources(job.sources, progress)
@@ -433,6 +433,10 @@ def run_revise(
     paths = ingest.draft_source_paths(draft_path, doc.meta)
     if not paths:
         raise InputError(str(draft_path), "lists no sources in its front matter; revise needs them")
+    outputs = [draft_path, draft_path.with_suffix(".html")]
+    outputs += [draft_path.parent / name for name in OUTPUTS]
+    for out in outputs:  # a source under an output's name (the draft itself, a report)
+        refuse_input(out, paths, "rename the source")
     if not api_key:
         raise UsageError(
             "revise needs the model: set ANTHROPIC_API_KEY (the offline drafter only drafts)"
