@@ -62,7 +62,7 @@ def _deprecated(old: str, new: str) -> None:
     click.echo(f"warning: {old} is deprecated; use {new}", err=True)
 
 
-def _output_options(f: Any) -> Any:
+def _output_options(f: Any, what: str = "Write to FILE instead of stdout.") -> Any:
     """``-o/--output FILE`` and ``--replace`` (plus the hidden old spelling ``--out``)."""
     f = click.option(
         "--replace",
@@ -70,9 +70,7 @@ def _output_options(f: Any) -> Any:
         help="Replace an existing output file; the old one is kept as NAME.v1.EXT, NAME.v2.EXT, ….",
     )(f)
     f = click.option("--out", "old_out", type=_PATH, hidden=True)(f)
-    return click.option(
-        "--output", "-o", type=_PATH, metavar="FILE", help="Write to FILE instead of stdout."
-    )(f)
+    return click.option("--output", "-o", type=_PATH, metavar="FILE", help=what)(f)
 
 
 def _output(output: Path | None, old_out: Path | None) -> Path | None:
@@ -337,6 +335,10 @@ def _profile() -> Profile:
     return load(Path.cwd(), Path(click.get_app_dir("drafter")))
 
 
+def _init_output(f: Any) -> Any:
+    return _output_options(f, "Write the profile to FILE [default: ./drafter.toml].")
+
+
 @main.command(short_help="Write your newsletter's profile, drafter.toml, from a post of yours.")
 @click.option(
     "--from",
@@ -351,7 +353,7 @@ def _profile() -> Profile:
     is_flag=True,
     help="Write it to drafter's user folder (used in every folder without its own).",
 )
-@_output_options
+@_init_output
 def init(
     exemplar: Path | None,
     user: bool,
