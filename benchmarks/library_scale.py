@@ -5,7 +5,7 @@ seeded generator, adds them to a source library, writes a 20-quote draft whose q
 from random articles (exact, re-wrapped, elided, one word changed, and one in no article),
 then times
 
-  1. `drafter check DRAFT --library LIB`        (target: under 1 s once the library is built)
+  1. `drafter check DRAFT --library-path LIB`        (target: under 1 s once the library is built)
   2. `drafter check DRAFT --source F1 … F10000` (the same articles passed as files)
 
 each as a fresh process (what a user waits for), and prints the times and their ratio.
@@ -179,7 +179,7 @@ def main() -> None:
     drafter = [sys.executable, "-m", "drafter"]
     print("check --library:")
     runs = sorted(
-        timed([*drafter, "check", str(draft), "--library", str(lib)])[0] for _ in range(5)
+        timed([*drafter, "check", str(draft), "--library-path", str(lib)])[0] for _ in range(5)
     )
     lib_time = runs[len(runs) // 2]
     print(

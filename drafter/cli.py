@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,9 +16,14 @@ from drafter import __version__
 from drafter.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, DrafterError
 
 if TYPE_CHECKING:
+    from drafter.profile import Profile
     from drafter.sources.library import Entry, Library
 
 _PATH = click.Path(path_type=Path)
+
+
+# `drafter --help` lists the commands in the order a post travels through them.
+_WORKFLOW = ("init", "sources", "draft", "revise", "check", "render", "chunk")
 
 
 class _Group(click.Group):
@@ -28,35 +34,97 @@ class _Group(click.Group):
             click.echo(f"drafter: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        order = {name: i for i, name in enumerate(_WORKFLOW)}
+        return sorted(names, key=lambda n: (order.get(n, len(order)), n))
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(
+    "drafter",
+    cls=_Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="drafter")
-def main() -> None:
-    """Draft newsletter posts in the house style, with every quote proven against its source."""
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Draft newsletter posts in the house style, with every quote proven against its source.
+
+    Shell completion: eval "$(_DRAFTER_COMPLETE=bash_source drafter)" (zsh_source and
+    fish_source for zsh and fish).
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())  # `drafter` alone: the help, and exit 0
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _deprecated(old: str, new: str) -> None:
+    click.echo(f"warning: {old} is deprecated; use {new}", err=True)
+
+
+def _output_options(f: Any, what: str = "Write to FILE instead of stdout.") -> Any:
+    """``-o/--output FILE`` and ``--replace`` (plus the hidden old spelling ``--out``)."""
+    f = click.option(
+        "--replace",
+        is_flag=True,
+        help="Replace an existing output file; the old one is kept as NAME.v1.EXT, NAME.v2.EXT, ….",
+    )(f)
+    f = click.option("--out", "old_out", type=_PATH, hidden=True)(f)
+    return click.option("--output", "-o", type=_PATH, metavar="FILE", help=what)(f)
+
+
+def _output(output: Path | None, old_out: Path | None) -> Path | None:
+    if old_out is not None:
+        _deprecated("--out FILE", "-o/--output FILE")
+    return output or old_out
+
+
+def _guard(output: Path | None, inputs: Sequence[Path | str]) -> None:
+    """The output is none of the inputs: checked before the work with the inputs named on the
+    command line, and again with the sources the check read (front matter, library)."""
+    if output is not None:
+        from drafter.fsutil import refuse_input
+
+        refuse_input(output, inputs)
+
+
+def _emit(text: str, output: Path | None, replace: bool = False) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    from drafter.fsutil import write_atomic
+    from drafter.fsutil import write_version_kept
 
-    write_atomic(output, text)
-    click.echo(f"wrote {output}", err=True)
+    kept = write_version_kept(output, text, replace=replace)
+    click.echo(f"wrote {output}" + (f" (the old one is kept as {kept})" if kept else ""), err=True)
+
+
+def _library_options(f: Any) -> Any:
+    """``--library`` (a flag: it never takes the next word, so it cannot swallow DRAFT) and
+    ``--library-path PATH`` for a library elsewhere (implies ``--library``)."""
+    f = click.option(
+        "--library-path",
+        type=_PATH,
+        metavar="PATH",
+        help="The source library file to check against; implies --library.",
+    )(f)
+    return click.option(
+        "--library",
+        "use_library",
+        is_flag=True,
+        help="Also check against the source library (.drafter/library.sqlite, "
+        "or $DRAFTER_LIBRARY).",
+    )(f)
+
+
+def _library_path(use_library: bool, library_path: Path | None) -> Path | None:
+    if not use_library and library_path is None:
+        return None
+    from drafter.sources.library import default_path
+
+    return default_path(library_path)
 
 
 # Sources are strings, not click.Path: a Path would turn "https://x" into "https:/x".
-_LIBRARY_FLAG = "\0default"  # `--library` given without a path
-_LIBRARY = click.option(
-    "--library",
-    "library",
-    is_flag=False,
-    flag_value=_LIBRARY_FLAG,
-    default=None,
-    metavar="[PATH]",
-    help="Also check against the source library (default .drafter/library.sqlite, "
-    "or $DRAFTER_LIBRARY). Put it after DRAFT.",
-)
 _SOURCES = click.option(
     "--source",
     "sources",
@@ -66,10 +134,10 @@ _SOURCES = click.option(
 )
 
 
-@main.command()
+@main.command(short_help="Check every quote of a draft against its sources.")
 @click.argument("draft", type=_PATH)
 @_SOURCES
-@_LIBRARY
+@_library_options
 @click.option(
     "--format",
     "fmt",
@@ -78,24 +146,33 @@ _SOURCES = click.option(
     show_default=True,
     help="Report format.",
 )
-@click.option("--output", "-o", type=_PATH, help="Write the report to FILE instead of stdout.")
+@_output_options
 @click.option("--strict", is_flag=True, help="Fail unchecked scare quotes and short terms too.")
 def check(
     draft: Path,
     sources: tuple[str, ...],
-    library: str | None,
+    use_library: bool,
+    library_path: Path | None,
     fmt: str,
     output: Path | None,
+    old_out: Path | None,
+    replace: bool,
     strict: bool,
 ) -> None:
     """Prove where every quote of DRAFT is in its sources, or say why it is not.
 
     Exit 0 when every quote passes, 1 when any fails (the report is written in full first).
+    [TK: …] slots and other placeholders are reported (they block `drafter render`, not the
+    check).
     """
     from drafter.checker import report
     from drafter.checker.check import check_draft
 
-    result = check_draft(draft, sources, strict=strict, library=_library_path(library))
+    output = _output(output, old_out)
+    library = _library_path(use_library, library_path)
+    _guard(output, [draft, *sources, *([library] if library else [])])
+    result = check_draft(draft, sources, strict=strict, library=library)
+    _guard(output, [s.path for s in result.sources if s.path])
     if fmt == "json":
         text = report.to_json(result)
     elif fmt == "md":
@@ -107,25 +184,17 @@ def check(
         text = report_html.to_html(result, read_draft_text(draft))
     else:
         text = report.to_text(result, color=output is None and sys.stdout.isatty())
-    _emit(text, output)
+    _emit(text, output, replace)
     if output is not None or fmt != "text":
         click.echo(report.summary_line(result), err=True)
     if not result.ok:
         sys.exit(EXIT_CHECK_FAILED)
 
 
-def _library_path(library: str | None) -> Path | None:
-    if library is None:
-        return None
-    from drafter.sources.library import default_path
-
-    return default_path(None if library == _LIBRARY_FLAG else Path(library))
-
-
-@main.command()
+@main.command(short_help="Render a checked draft for publication, only when it passes.")
 @click.argument("draft", type=_PATH)
 @_SOURCES
-@_LIBRARY
+@_library_options
 @click.option(
     "--format",
     "fmt",
@@ -135,63 +204,90 @@ def _library_path(library: str | None) -> Path | None:
     help="md: the post's Markdown; html: a standalone preview page (email-ready); "
     "fragment: clean HTML to paste into a newsletter editor.",
 )
-@click.option("--out", "-o", type=_PATH, help="Write to FILE instead of stdout.")
-@click.option("--force", is_flag=True, help="Render even with failing quotes (they are marked).")
-@click.option("--copy", is_flag=True, help="Also put the fragment on the clipboard as rich text.")
+@_output_options
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Render even with failing quotes or placeholders (they are marked; exit 1).",
+)
+@click.option(
+    "--copy", is_flag=True, help="Also put the fragment on the clipboard (rich and plain text)."
+)
+@click.option(
+    "--no-title", is_flag=True, help="Leave the title (<h1>) out of the fragment and the copy."
+)
 @click.option("--strict", is_flag=True, help="Fail unchecked scare quotes and short terms too.")
 def render(
     draft: Path,
     sources: tuple[str, ...],
-    library: str | None,
+    use_library: bool,
+    library_path: Path | None,
     fmt: str,
-    out: Path | None,
+    output: Path | None,
+    old_out: Path | None,
+    replace: bool,
     force: bool,
     copy: bool,
+    no_title: bool,
     strict: bool,
 ) -> None:
-    """Render DRAFT for publication, only when every quote passes the check.
+    """Render DRAFT for publication, only when every quote passes the check and no [TK: …]
+    slot or other placeholder is left.
 
-    Exit 1 with the check's report (and no output) while a quote fails, unless --force.
+    Otherwise exit 1 with the check's report and write nothing; with --force, write the
+    output with every failing quote and placeholder marked, and still exit 1.
     """
     from drafter.checker import report
     from drafter.checker.check import check_draft, read_draft_text
     from drafter.errors import InputError
     from drafter.publishing.render import render as render_post
 
+    output = _output(output, old_out)
+    library = _library_path(use_library, library_path)
+    _guard(output, [draft, *sources, *([library] if library else [])])
     text = read_draft_text(draft)
-    result = check_draft(draft, sources, strict=strict, library=_library_path(library))
+    result = check_draft(draft, sources, strict=strict, library=library)
     if read_draft_text(draft) != text:
         # What is rendered must be what was checked (a lead-in edited meanwhile could make
         # a quote misattributed while its text, all the read-back compares, stays the same).
         raise InputError(str(draft), "changed while it was being checked; render it again")
+    _guard(output, [s.path for s in result.sources if s.path])
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
-    if not result.ok and not force:
+    problems = report.blocking(result)
+    if problems and not force:
         click.echo(report.to_text(result, color=sys.stderr.isatty()), err=True, nl=False)
         click.echo(
-            f"drafter: not rendered: {len(result.failed)} quote(s) fail the check; fix them or "
-            "pass --force to render with them marked",
+            f"drafter: not rendered: {problems}; fix them or pass --force to render with them "
+            "marked",
             err=True,
         )
         sys.exit(EXIT_CHECK_FAILED)
-    rendered = render_post(text, result, force=force, fallback_title=draft.stem)
-    if not result.ok:
+    rendered = render_post(
+        text, result, force=force, fallback_title=draft.stem, fragment_title=not no_title
+    )
+    _emit(rendered.get(fmt), output, replace)
+    if copy:
+        from drafter.publishing.clipboard import copy_fragment
+
+        click.echo(copy_fragment(rendered.fragment), err=True)
+    if problems:
         click.echo(
-            f"warning: forced: {len(result.failed)} failing quote(s) are marked in the output; "
-            "do not publish it as it is",
+            f"warning: forced: {problems}, marked in the output; do not publish it as it is",
             err=True,
         )
-    _emit(rendered.get(fmt), out)
-    if copy:
-        from drafter.publishing.clipboard import copy_html
-
-        click.echo(copy_html(rendered.fragment), err=True)
+        sys.exit(EXIT_CHECK_FAILED)
 
 
-@main.command()
+@main.command(short_help="Show the quotable passages of a source with their ids.")
 @click.argument("source", metavar="SOURCE")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
 )
 def chunk(source: str, fmt: str) -> None:
     """Show the passages of SOURCE (a file or an http(s) URL) with their ids and offsets."""
@@ -229,7 +325,70 @@ def chunk(source: str, fmt: str) -> None:
         click.echo(f"{p.id:>12} [{p.start}:{p.end}] {p.text[:70]}{'…' if len(p.text) > 70 else ''}")
 
 
-# --- drafting: `draft` and `revise` (drafter/draft.py does the work) ---------------------
+# --- drafting: `init`, `draft` and `revise` (drafter/draft.py does the work) -------------
+
+
+def _profile() -> Profile:
+    """The newsletter profile: drafter.toml here, else in drafter's user folder, else RTZ."""
+    from drafter.profile import load
+
+    return load(Path.cwd(), Path(click.get_app_dir("drafter")))
+
+
+def _init_output(f: Any) -> Any:
+    return _output_options(f, "Write the profile to FILE [default: ./drafter.toml].")
+
+
+@main.command(short_help="Write your newsletter's profile, drafter.toml, from a post of yours.")
+@click.option(
+    "--from",
+    "exemplar",
+    type=_PATH,
+    metavar="POST",
+    help="A published post (Markdown) to take the title pattern, name, sign-off, disclaimer "
+    "and quote style from.",
+)
+@click.option(
+    "--user",
+    is_flag=True,
+    help="Write it to drafter's user folder (used in every folder without its own).",
+)
+@_init_output
+def init(
+    exemplar: Path | None,
+    user: bool,
+    output: Path | None,
+    old_out: Path | None,
+    replace: bool,
+) -> None:
+    """Write drafter.toml, your newsletter's profile: its name, title pattern ({headline},
+    {number}), sign-off, disclaimer, quote style (us, british or auto) and default model.
+
+    drafter reads it from the working folder, else from its user folder; without one it drafts
+    RTZ. With --from POST the values are taken from a post of yours, as far as they can be;
+    without it the file starts as RTZ's. Edit it after: it is plain TOML, and data only.
+    """
+    from drafter.profile import FILE_NAME, RTZ, parse, to_toml
+    from drafter.profile import infer as infer_profile
+
+    output = _output(output, old_out)
+    if output is None:
+        output = Path(click.get_app_dir("drafter")) / FILE_NAME if user else Path(FILE_NAME)
+    _guard(output, [exemplar] if exemplar is not None else [])
+    if exemplar is not None:
+        from drafter.sources.ingest import read_text
+
+        text, _ = read_text(exemplar)
+        made, notes = infer_profile(text)
+        notes = (f"made by `drafter init --from {exemplar.name}`:", *notes)
+    else:
+        made, notes = RTZ, ("RTZ's profile, as bundled with drafter: edit it for yours.",)
+    toml = to_toml(made, notes)
+    parse(toml, str(output))  # what is written can be read back
+    _emit(toml, output, replace)
+    for note in notes[1:] if exemplar is not None else ():
+        click.echo(f"  {note}", err=True)
+    click.echo(f"profile: {made.name}; titles like “{made.make_title('…', 'N')}”", err=True)
 
 
 class _Progress:
@@ -270,11 +429,15 @@ def _print_outcome(outcome: Any) -> None:
     if outcome.draft_html is not None:
         click.echo(f"html:    {outcome.draft_html}")
     else:
-        click.echo("html:    not rendered while a quote fails (see the report)")
+        click.echo("html:    not rendered while a quote fails or a [TK: …] slot is left")
     click.echo(f"run:     {outcome.run_json}")
-    slots = outcome.draft.read_text(encoding="utf-8").count("[TK:")
+    slots = outcome.result.placeholders
     if slots:
-        click.echo(f"todo:    {slots} [TK: …] slots to fill in before it is publishable")
+        lines = ", ".join(str(p.line) for p in slots)
+        click.echo(
+            f"todo:    {len(slots)} [TK: …] slots to fill in before it is publishable "
+            f"(lines {lines})"
+        )
     if outcome.calls:
         usage = outcome.usage
         click.echo("tokens:  " + describe(outcome.drafted_by, usage, outcome.cost_usd))
@@ -291,27 +454,38 @@ def _print_outcome(outcome: Any) -> None:
     click.echo(report.summary_line(outcome.result))
 
 
-@main.command()
+@main.command(short_help="Draft a post from source articles, checked, with its report.")
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCES…")
 @click.option("--angle", required=True, help="What the post is about, in a sentence.")
 @click.option("--notes", type=_PATH, metavar="FILE", help="The writer's notes for the model.")
-@click.option("--number", type=int, help="The post's number (RTZ #N); names the output folder.")
 @click.option(
-    "--out", type=_PATH, metavar="DIR", help="Output folder [default: drafts/N or drafts/<angle>]."
+    "--number", type=int, help="The post's number (#N in the title); names the output folder."
 )
+@click.option(
+    "--out-dir",
+    "-d",
+    "out",
+    type=_PATH,
+    metavar="DIR",
+    help="Output folder [default: drafts/N or drafts/<angle>].",
+)
+@click.option("--out", "old_out", type=_PATH, hidden=True)
 @click.option(
     "--model",
     envvar="DRAFTER_MODEL",
     help="Claude model [env DRAFTER_MODEL; default: the newest Sonnet the SDK lists].",
 )
 @click.option("--offline", is_flag=True, help="Use the offline drafter (no model, no key).")
-@click.option("--force", is_flag=True, help="Replace an existing draft.md.")
+@click.option(
+    "--force", is_flag=True, help="Replace an existing draft.md (the old one is kept as a version)."
+)
 def draft(
     sources: tuple[str, ...],
     angle: str,
     notes: Path | None,
     number: int | None,
     out: Path | None,
+    old_out: Path | None,
     model: str | None,
     offline: bool,
     force: bool,
@@ -328,19 +502,25 @@ def draft(
     from drafter.drafting.draft import DraftJob, run_draft
     from drafter.sources.ingest import is_url
 
+    if old_out is not None:
+        _deprecated("--out DIR", "-d/--out-dir DIR")
+    out = out or old_out
     refs = tuple(ref if is_url(ref) else Path(ref) for ref in sources)
-    job = DraftJob(refs, angle, notes, number, out, model, offline, force)
+    newsletter = _profile()
+    job = DraftJob(refs, angle, notes, number, out, model, offline, force, newsletter)
     progress = _Progress()
     try:
         outcome = run_draft(job, api_key=os.environ.get("ANTHROPIC_API_KEY"), progress=progress)
     finally:
         progress.close()
+    if newsletter.origin != "bundled":
+        click.echo(f"profile: {newsletter.name} ({newsletter.origin})")
     _print_outcome(outcome)
     if not outcome.result.ok:
         sys.exit(EXIT_CHECK_FAILED)
 
 
-@main.command()
+@main.command(short_help="Revise a draft with the model, keeping the old version.")
 @click.argument("draft_path", metavar="DRAFT", type=_PATH)
 @click.option("--note", required=True, help="What the revision should change.")
 @click.option(
@@ -363,6 +543,7 @@ def revise(draft_path: Path, note: str, model: str | None) -> None:
             api_key=os.environ.get("ANTHROPIC_API_KEY"),
             model=model,
             progress=progress,
+            profile=_profile(),
         )
     finally:
         progress.close()
@@ -373,17 +554,27 @@ def revise(draft_path: Path, note: str, model: str | None) -> None:
 
 # --- the source library ---------------------------------------------------------------------
 
-_library_option = click.option(
-    "--library",
-    "library",
-    type=_PATH,
-    default=None,
-    metavar="PATH",
-    help="The library file (default .drafter/library.sqlite, or $DRAFTER_LIBRARY).",
-)
+
+def _library_option(f: Any) -> Any:
+    """``--library-path PATH`` (``--library PATH``, the old spelling, still works)."""
+    f = click.option("--library", "old_library", type=_PATH, hidden=True)(f)
+    return click.option(
+        "--library-path",
+        "library",
+        type=_PATH,
+        default=None,
+        metavar="PATH",
+        help="The library file (default .drafter/library.sqlite, or $DRAFTER_LIBRARY).",
+    )(f)
 
 
-@main.group()
+def _old_library(library: Path | None, old_library: Path | None) -> Path | None:
+    if old_library is not None:
+        _deprecated("--library PATH", "--library-path PATH")
+    return library or old_library
+
+
+@main.group(short_help="Keep source articles in a library: add, list, show, search, remove.")
 def sources() -> None:
     """The source library: add files and URLs once, search them, check drafts against them."""
 
@@ -403,13 +594,14 @@ def _describe(entry: Entry) -> str:
 @sources.command("add")
 @click.argument("refs", nargs=-1, required=True, metavar="FILE|URL…")
 @_library_option
-def sources_add(refs: tuple[str, ...], library: Path | None) -> None:
+def sources_add(refs: tuple[str, ...], library: Path | None, old_library: Path | None) -> None:
     """Add files (.txt, .md, .html) and web pages to the library.
 
     Each source is fetched and extracted completely before it is stored, in one transaction:
     a source that fails adds nothing. The others are still added; the exit code is 2 if any
     failed.
     """
+    library = _old_library(library, old_library)
     from contextlib import ExitStack
 
     from drafter.sources.ingest import load_snapshot
@@ -454,8 +646,9 @@ def sources_add(refs: tuple[str, ...], library: Path | None) -> None:
 
 @sources.command("list")
 @_library_option
-def sources_list(library: Path | None) -> None:
+def sources_list(library: Path | None, old_library: Path | None) -> None:
     """Every snapshot in the library, oldest first."""
+    library = _old_library(library, old_library)
     with _open(library) as lib:
         entries = lib.entries()
     if not entries:
@@ -471,8 +664,9 @@ def sources_list(library: Path | None) -> None:
 @sources.command("show")
 @click.argument("source_id", metavar="ID")
 @_library_option
-def sources_show(source_id: str, library: Path | None) -> None:
+def sources_show(source_id: str, library: Path | None, old_library: Path | None) -> None:
     """A snapshot's metadata and its passages."""
+    library = _old_library(library, old_library)
     from drafter.errors import InputError
 
     with _open(library) as lib:
@@ -500,12 +694,13 @@ def sources_show(source_id: str, library: Path | None) -> None:
         click.echo(f"\n{p.id} [{p.start}:{p.end}]\n{p.text}")
 
 
-@sources.command("search")
+@sources.command("search", short_help="Find the passages that contain every one of WORDS.")
 @click.argument("words")
 @click.option("--limit", default=20, show_default=True, help="At most this many passages.")
 @_library_option
-def sources_search(words: str, limit: int, library: Path | None) -> None:
+def sources_search(words: str, limit: int, library: Path | None, old_library: Path | None) -> None:
     """Passages containing every one of WORDS (full-text search), best first."""
+    library = _old_library(library, old_library)
     with _open(library) as lib:
         hits = lib.search(words, limit=limit)
     if not hits:
@@ -517,8 +712,9 @@ def sources_search(words: str, limit: int, library: Path | None) -> None:
 @sources.command("remove")
 @click.argument("source_id", metavar="ID")
 @_library_option
-def sources_remove(source_id: str, library: Path | None) -> None:
+def sources_remove(source_id: str, library: Path | None, old_library: Path | None) -> None:
     """Remove one snapshot (and its passages) from the library."""
+    library = _old_library(library, old_library)
     with _open(library) as lib:
         e = lib.remove(source_id)
     click.echo(f"removed {e.id}: {_describe(e)}")

@@ -42,8 +42,10 @@ class UsageError(DrafterError):
 class OutputExistsError(DrafterError):
     """Refusing to overwrite a file the user has not asked us to replace."""
 
-    def __init__(self, path: str) -> None:
-        super().__init__(f"{path}: already exists; pass --force to replace it")
+    def __init__(self, path: str, flag: str = "--force") -> None:
+        super().__init__(
+            f"{path}: already exists; pass {flag} to replace it (the old one is kept as a version)"
+        )
         self.path = path
 
 

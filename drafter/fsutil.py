@@ -1,12 +1,17 @@
-"""Writing files so that nothing is ever half-written or silently replaced."""
+"""Writing files so that nothing is ever half-written or silently replaced.
+
+Every output path is checked against the command's inputs (``refuse_input``); an existing
+file is replaced only when the user asked for it, and then kept as ``name.vN.ext`` first
+(``write_version_kept``); every write goes through a temporary file and a rename."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-from drafter.errors import InputError, OutputExistsError
+from drafter.errors import InputError, OutputExistsError, UsageError
 
 
 def _umask() -> int:
@@ -15,16 +20,16 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
+def write_atomic(path: Path, text: str, *, overwrite: bool = True, flag: str = "--force") -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename.
 
     A reader (or a crash) sees the old file or the new one, never a mix. With
     ``overwrite=False`` an existing file is an error and is left untouched.
     """
-    if not overwrite and path.exists():
-        raise OutputExistsError(str(path))
     if path.is_dir():
         raise InputError(str(path), "is a directory; give a file name to write to")
+    if not overwrite and path.exists():
+        raise OutputExistsError(str(path), flag)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -39,8 +44,81 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
             f.flush()
             os.fsync(f.fileno())
         if not overwrite and path.exists():
-            raise OutputExistsError(str(path))
+            raise OutputExistsError(str(path), flag)
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _same(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same resolved path, or (both existing) the same
+    inode, which catches hard links and case-insensitive file systems."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def refuse_input(
+    output: Path, inputs: Iterable[Path | str], hint: str = "give -o/--output another file"
+) -> None:
+    """Raise ``UsageError`` (exit 2) when ``output`` is one of the command's ``inputs`` (the
+    draft, a source, a library): writing there would destroy what was read. ``hint`` says
+    what to do instead. URLs in ``inputs`` are ignored."""
+    for item in inputs:
+        if isinstance(item, str):
+            if "://" in item:
+                continue
+            item = Path(item)
+        if _same(output, item):
+            raise UsageError(
+                f"{output}: is one of this command's inputs; {hint} (nothing was written)"
+            )
+
+
+def keep_version(path: Path) -> Path | None:
+    """Keep ``path`` as ``name.vN.ext`` (the next free N), byte for byte and atomically, before
+    it is replaced; None when there is no such file. A kept version is never replaced."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        Path(tmp).chmod(path.stat().st_mode & 0o7777)
+        n = 1
+        while True:
+            candidate = path.with_name(f"{path.stem}.v{n}{path.suffix}")
+            try:
+                os.link(tmp, candidate)  # appears whole, and never replaces a kept version
+            except FileExistsError:
+                n += 1
+                continue
+            return candidate
+    except OSError as exc:
+        raise InputError(str(path.parent), f"cannot write: {exc.strerror or exc}") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def write_version_kept(
+    path: Path, text: str, *, replace: bool, flag: str = "--replace"
+) -> Path | None:
+    """Write ``text`` to ``path`` atomically. An existing file is replaced only when
+    ``replace``, and is first kept as ``name.vN.ext``; returns that version's path (or None).
+    Without ``replace`` an existing file is an ``OutputExistsError`` naming ``flag``."""
+    if not replace or path.is_dir():
+        write_atomic(path, text, overwrite=False, flag=flag)
+        return None
+    kept = keep_version(path)
+    write_atomic(path, text)
+    return kept

@@ -126,6 +126,15 @@ class QuoteCheck:
 
 
 @dataclass(frozen=True)
+class Placeholder:
+    """A slot the writer still has to fill (``[TK: …]``, ``TK headline``): it blocks the
+    render like a failing quote. ``line`` is the draft file's line."""
+
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """Everything a report needs: the draft, its sources and one verdict per quote."""
 
@@ -134,6 +143,7 @@ class CheckResult:
     checks: tuple[QuoteCheck, ...]
     strict: bool = False
     warnings: tuple[str, ...] = field(default=())
+    placeholders: tuple[Placeholder, ...] = field(default=())
 
     @property
     def failed(self) -> tuple[QuoteCheck, ...]:
@@ -142,3 +152,8 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    @property
+    def publishable(self) -> bool:
+        """Every quote passes and no placeholder is left: what the render gate asks."""
+        return self.ok and not self.placeholders

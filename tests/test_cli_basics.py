@@ -53,7 +53,15 @@ def test_json_report_has_the_design_shape() -> None:
     (source,) = report["sources"]
     assert set(source) == {"id", "title", "publication", "url", "path", "sha256", "chars"}
     assert source["chars"] == len(load_source(EXAMPLE / "scmp.md")[0].text)
-    assert set(report["summary"]) == {"quotes", "passed", "failed", "unchecked", "by_status"}
+    assert set(report["summary"]) == {
+        "quotes",
+        "passed",
+        "failed",
+        "unchecked",
+        "placeholders",
+        "by_status",
+    }
+    assert report["placeholders"] == []
     keys = {
         "id",
         "text",

@@ -7,6 +7,7 @@ import pytest
 from drafter.drafting import compose, offline
 from drafter.drafting.pricing import PRICES, Usage, cache_savings, cost, describe, price_for
 from drafter.errors import ModelAnswerError
+from drafter.profile import RTZ
 from drafter.sources.chunk import chunk
 from drafter.sources.ingest import load_source
 
@@ -29,7 +30,7 @@ def test_quote_text_comes_from_the_passage_not_the_model() -> None:
     resolved = compose.resolve(answer, PASSAGES, [SCMP])
     assert resolved.blocks[0].text == PASSAGES["scmp:p01"].text
     assert resolved.blocks[1].text == "26 per cent"
-    assert resolved.blocks[-1] == compose.Block("commentary", compose.STAY_TUNED)
+    assert resolved.blocks[-1] == compose.Block("commentary", RTZ.sign_off)
 
 
 def test_block_problems_name_unknown_ids_and_bad_spans() -> None:

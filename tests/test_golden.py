@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def _offline_draft_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     return ["draft", str(EXAMPLE / "scmp.md"), "--angle", ANGLE, "--number", "767",
-            "--offline", "--out", "out"]  # fmt: skip
+            "--offline", "--out-dir", "out"]  # fmt: skip
 
 
 def test_offline_draft_of_the_example_is_the_golden_one(
@@ -71,22 +72,44 @@ def test_draft_writes_the_html_page_and_report_only_through_the_gate(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     args = _offline_draft_here(tmp_path, monkeypatch)
-    assert CliRunner().invoke(main, args, catch_exceptions=False).exit_code == 0
+    made = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert made.exit_code == 0  # every quote passes
     out = tmp_path / "out"
+    draft = out / "draft.md"
+    # The README's offline draft still has its [TK: …] slots: no preview page, and `render`
+    # refuses it exactly as it refuses a failing quote (exit 1, nothing written).
+    assert not (out / "draft.html").exists()
+    assert "todo:    5 [TK: …] slots" in made.stdout  # not 6: drafter's own note is no slot
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "<script" in report and report.count('<mark class="placeholder"') == 2 * 5
+    refused = CliRunner().invoke(main, ["render", str(draft), "-o", str(out / "post.html")])
+    assert refused.exit_code == 1 and not (out / "post.html").exists()
+    assert "5 placeholder(s) such as [TK: …] are left" in refused.stderr
+    forced = CliRunner().invoke(main, ["render", str(draft), "-o", "post.html", "--force"])
+    assert forced.exit_code == 1
+    page = (tmp_path / "post.html").read_text(encoding="utf-8")
+    assert page.count('<mark class="placeholder"') == 5
+    assert "Not for publication: 5 placeholders (TK slots) are still to fill" in page
+    md = CliRunner().invoke(main, ["render", str(draft), "--format", "md", "--force"])
+    assert md.stdout.count("**⚠ PLACEHOLDER, line ") == 5
+
+    # The writer fills the slots: now the page is rendered.
+    text = draft.read_text(encoding="utf-8")
+    draft.write_text(re.sub(r"\[TK:[^\]]*\]", "Our view.", text), encoding="utf-8")
+    render = CliRunner().invoke(main, ["render", str(draft), "-o", str(out / "draft.html")])
+    assert render.exit_code == 0, render.output
     page = (out / "draft.html").read_text(encoding="utf-8")
-    assert "<blockquote" in page and "Stay tuned." in page
+    assert "<blockquote" in page and "Stay tuned." in page and "<mark" not in page
     assert "US chip giant Nvidia has hired two prominent" in page
-    assert "<script" in (out / "report.html").read_text(encoding="utf-8")
 
     # A hand edit that misquotes the source: the next check-and-render refuses to publish.
-    draft = out / "draft.md"
     draft.write_text(
         draft.read_text(encoding="utf-8").replace(
             "has hired two prominent", "has hired three prominent"
         ),
         encoding="utf-8",
     )
-    render = CliRunner().invoke(main, ["render", str(draft), "--out", str(out / "post.html")])
+    render = CliRunner().invoke(main, ["render", str(draft), "-o", str(out / "post.html")])
     assert render.exit_code == 1 and not (out / "post.html").exists()
 
 

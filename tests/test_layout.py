@@ -103,7 +103,7 @@ def test_every_module_is_in_a_stage_or_the_shared_top_level() -> None:
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert top == [
         "__init__.py", "__main__.py", "cli.py", "errors.py", "fsutil.py", "models.py",
-        "resources.py",
+        "profile.py", "resources.py",
     ]  # fmt: skip
     assert sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()) == sorted(
         STAGES

@@ -70,30 +70,30 @@ def assert_consistent(lib_path: Path) -> int:
 
 def test_add_list_show_search_remove(tmp_path: Path) -> None:
     lib = tmp_path / "lib.sqlite"
-    added = run("sources", "add", EXAMPLE / "scmp.md", WEB / "news.html", "--library", lib)
+    added = run("sources", "add", EXAMPLE / "scmp.md", WEB / "news.html", "--library-path", lib)
     assert added.exit_code == 0, added.output
     assert "added scmp" in added.stdout
     assert "added harbourledger" in added.stdout
 
-    listed = run("sources", "list", "--library", lib)
+    listed = run("sources", "list", "--library-path", lib)
     assert listed.exit_code == 0
     assert "scmp" in listed.stdout and "The Harbour Ledger" in listed.stdout
 
-    shown = run("sources", "show", "harbourledger", "--library", lib)
+    shown = run("sources", "show", "harbourledger", "--library-path", lib)
     assert shown.exit_code == 0
     assert "publication: The Harbour Ledger" in shown.stdout
     assert "harbourledger:p04 [" in shown.stdout
     assert "What changes for the workers" in shown.stdout
 
-    found = run("sources", "search", "grid connections", "--library", lib)
+    found = run("sources", "search", "grid connections", "--library-path", lib)
     assert found.exit_code == 0
     assert found.stdout.startswith("harbourledger:p10")
     assert "[grid] [connections]" in found.stdout
 
-    removed = run("sources", "remove", "harbourledger", "--library", lib)
+    removed = run("sources", "remove", "harbourledger", "--library-path", lib)
     assert removed.exit_code == 0
-    assert run("sources", "search", "grid connections", "--library", lib).stdout == ""
-    missing = run("sources", "show", "harbourledger", "--library", lib)
+    assert run("sources", "search", "grid connections", "--library-path", lib).stdout == ""
+    missing = run("sources", "show", "harbourledger", "--library-path", lib)
     assert missing.exit_code == 2
     assert "harbourledger: no such source" in missing.stderr
     assert assert_consistent(lib) == 1
@@ -112,13 +112,13 @@ def test_library_from_the_environment_and_default_location(
 
 
 def test_reading_a_missing_or_foreign_library_is_exit_2(tmp_path: Path) -> None:
-    result = run("sources", "list", "--library", tmp_path / "none.sqlite")
+    result = run("sources", "list", "--library-path", tmp_path / "none.sqlite")
     assert result.exit_code == 2
     assert "no source library here yet" in result.stderr
     assert not (tmp_path / "none.sqlite").exists()
     junk = tmp_path / "junk.sqlite"
     junk.write_text("not a database at all " * 100)
-    result = run("sources", "list", "--library", junk)
+    result = run("sources", "list", "--library-path", junk)
     assert result.exit_code == 2
     assert "is not a usable drafter library" in result.stderr
 
@@ -143,10 +143,10 @@ key contributions to the field’s advancement.”
 def test_check_against_the_library(tmp_path: Path) -> None:
     lib = tmp_path / "lib.sqlite"
     paths = [EXAMPLE / "scmp.md", WEB / "news.html", *write_articles(tmp_path / "a", 40)]
-    assert run("sources", "add", *paths, "--library", lib).exit_code == 0
+    assert run("sources", "add", *paths, "--library-path", lib).exit_code == 0
     draft = tmp_path / "draft.md"
     draft.write_text(DRAFT, encoding="utf-8")
-    result = run("check", draft, "--library", lib, "--format", "json")
+    result = run("check", draft, "--library-path", lib, "--format", "json")
     assert result.exit_code == 1  # the last quote is in no source
     import json
 
@@ -166,7 +166,7 @@ def test_check_against_the_library(tmp_path: Path) -> None:
     # Only the candidate sources were read, not the whole library.
     assert len(data["sources"]) < 10
 
-    text = run("check", draft, "--library", lib)
+    text = run("check", draft, "--library-path", lib)
     assert "this quote is from The Harbour Ledger piece" in text.stdout
 
     # render checks against the library too: without the invented quote it renders.
@@ -175,10 +175,10 @@ def test_check_against_the_library(tmp_path: Path) -> None:
         DRAFT.split("This sentence is in")[0].rsplit("\n\n", 1)[0] + "\n", encoding="utf-8"
     )
     page = tmp_path / "post.html"
-    rendered = run("render", passing, "--library", lib, "--out", page)
+    rendered = run("render", passing, "--library-path", lib, "-o", page)
     assert rendered.exit_code == 0, rendered.output
     assert "Every port is going to do this within a decade." in page.read_text(encoding="utf-8")
-    refused = run("render", draft, "--library", lib, "--out", page.with_name("no.html"))
+    refused = run("render", draft, "--library-path", lib, "-o", page.with_name("no.html"))
     assert refused.exit_code == 1 and not page.with_name("no.html").exists()
 
 
@@ -227,7 +227,7 @@ def test_an_older_library_opens_and_is_migrated(tmp_path: Path) -> None:
     db.commit()
     db.close()
 
-    found = run("sources", "search", "lighthouse", "--library", path)
+    found = run("sources", "search", "lighthouse", "--library-path", path)
     assert found.exit_code == 0, found.output
     assert found.stdout.startswith("old:p01")
     with Library(path) as lib:
@@ -236,7 +236,7 @@ def test_an_older_library_opens_and_is_migrated(tmp_path: Path) -> None:
         assert entry.passage_count == 2
         # The word counts a check looks quotes up by were built from the old passages.
         assert lib.candidates([[["lighthouse", "keeper"]]]) == ["old"]
-    assert run("sources", "add", EXAMPLE / "scmp.md", "--library", path).exit_code == 0
+    assert run("sources", "add", EXAMPLE / "scmp.md", "--library-path", path).exit_code == 0
     assert assert_consistent(path) == 2
 
 
@@ -245,7 +245,7 @@ def test_a_library_from_a_newer_drafter_is_refused(tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     db.execute("PRAGMA user_version = 99")
     db.close()
-    result = run("sources", "list", "--library", path)
+    result = run("sources", "list", "--library-path", path)
     assert result.exit_code == 2
     assert "made by a newer drafter" in result.stderr
 
@@ -276,7 +276,7 @@ def _count(path: Path) -> int:
 def test_killed_mid_add_leaves_a_consistent_usable_library(tmp_path: Path) -> None:
     lib = tmp_path / "lib.sqlite"
     files = write_articles(tmp_path / "a", 1500)
-    proc = _drafter("sources", "add", "--library", lib, *files)
+    proc = _drafter("sources", "add", "--library-path", lib, *files)
     deadline = time.monotonic() + 30
     try:
         while _count(lib) < 20 and proc.poll() is None and time.monotonic() < deadline:
@@ -288,7 +288,7 @@ def test_killed_mid_add_leaves_a_consistent_usable_library(tmp_path: Path) -> No
     done = assert_consistent(lib)
     assert 0 < done < len(files)
     # Still usable: adding everything again completes the library without duplicates.
-    again = run("sources", "add", "--library", lib, *files)
+    again = run("sources", "add", "--library-path", lib, *files)
     assert again.exit_code == 0
     assert assert_consistent(lib) == len(files)
 
@@ -297,8 +297,8 @@ def test_two_processes_adding_at_once(tmp_path: Path) -> None:
     lib = tmp_path / "lib.sqlite"
     files = write_articles(tmp_path / "a", 120)
     # Overlapping halves: the 40 files both add must be stored once.
-    first = _drafter("sources", "add", "--library", lib, *files[:80])
-    second = _drafter("sources", "add", "--library", lib, *files[40:])
+    first = _drafter("sources", "add", "--library-path", lib, *files[:80])
+    second = _drafter("sources", "add", "--library-path", lib, *files[40:])
     for proc in (first, second):
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err.decode()
@@ -333,7 +333,7 @@ def _check_one(tmp_path: Path, lib: Path, quote: str) -> dict[str, object]:
 
     draft = tmp_path / "one.md"
     draft.write_text(f"# D\n\nSomeone said “{quote}” today.\n", encoding="utf-8")
-    result = run("check", draft, "--library", lib, "--format", "json")
+    result = run("check", draft, "--library-path", lib, "--format", "json")
     (q,) = json.loads(result.stdout)["quotes"]
     assert isinstance(q, dict)
     return q
@@ -346,7 +346,7 @@ def test_library_lookup_does_not_lose_a_near_miss_to_a_rarer_changed_word(
     (tmp_path / "target.md").write_text(LOOKUP_TARGET, encoding="utf-8")
     (tmp_path / "decoy.md").write_text(LOOKUP_DECOY, encoding="utf-8")
     paths = [tmp_path / "target.md", tmp_path / "decoy.md", *write_articles(tmp_path / "a", 30)]
-    assert run("sources", "add", *paths, "--library", lib).exit_code == 0
+    assert run("sources", "add", *paths, "--library-path", lib).exit_code == 0
     # "canal" (instead of "harbour") is in both of this short quote's runs, and it is the
     # rarest word of each: the quick lookup finds only the decoy article.
     q = _check_one(tmp_path, lib, "rejected the canal dredging plan")
@@ -392,7 +392,10 @@ def test_check_library_refuses_what_is_not_a_library_and_changes_nothing(
         (newer, "made by a newer drafter"),
     ):
         before = sorted(p.name for p in tmp_path.iterdir()), path.read_bytes()
-        for args in (("check", draft, "--library", path), ("sources", "list", "--library", path)):
+        for args in (
+            ("check", draft, "--library-path", path),
+            ("sources", "list", "--library-path", path),
+        ):
             result = run(*args)
             assert result.exit_code == 2, result.output
             assert result.stderr.startswith(f"drafter: error: {path}: ")
@@ -400,16 +403,16 @@ def test_check_library_refuses_what_is_not_a_library_and_changes_nothing(
         assert (sorted(p.name for p in tmp_path.iterdir()), path.read_bytes()) == before
     # Adding to another program's database is refused too, before anything is written.
     before_bytes = other.read_bytes()
-    assert run("sources", "add", EXAMPLE / "scmp.md", "--library", other).exit_code == 2
+    assert run("sources", "add", EXAMPLE / "scmp.md", "--library-path", other).exit_code == 2
     assert other.read_bytes() == before_bytes
     # An empty file given to `sources add` becomes a library.
-    assert run("sources", "add", EXAMPLE / "scmp.md", "--library", empty).exit_code == 0
+    assert run("sources", "add", EXAMPLE / "scmp.md", "--library-path", empty).exit_code == 0
     assert assert_consistent(empty) == 1
 
 
 def test_an_add_that_fails_makes_no_library(tmp_path: Path) -> None:
     lib = tmp_path / "sub" / "lib.sqlite"
-    result = run("sources", "add", tmp_path / "missing.md", "--library", lib)
+    result = run("sources", "add", tmp_path / "missing.md", "--library-path", lib)
     assert result.exit_code == 2
     assert not lib.exists() and not lib.parent.exists()
 
@@ -427,7 +430,7 @@ def test_a_short_quote_of_common_words_is_found_among_near_lookalikes(tmp_path: 
     for i in range(60):  # every one has all four words, close together, in a short passage
         paths.append(tmp_path / f"d{i}.md")
         paths[-1].write_text(f"---\ntitle: D{i}\n---\n\nWe will not do it, they said {i}.\n")
-    assert run("sources", "add", *paths, "--library", lib).exit_code == 0
+    assert run("sources", "add", *paths, "--library-path", lib).exit_code == 0
     q = _check_one(tmp_path, lib, "we will do it")
     assert q["status"] == "exact"
     assert q["matches"] == [{"source": "target", "start": 97, "end": 110, "passage": "target:p01"}]

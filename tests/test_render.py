@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 
 from drafter.checker.check import check_draft
 from drafter.publishing import render, report_html
-from drafter.publishing.clipboard import copy_html
 
 from .conftest import EXAMPLE, ROOT, run
 
@@ -43,7 +41,7 @@ def _render(write, body: str, force: bool = False) -> render.Rendered:  # type: 
 @pytest.mark.parametrize("fmt", ["md", "html", "fragment"])
 def test_failing_draft_exits_1_with_the_report_and_writes_nothing(fmt: str, tmp_path: Path) -> None:
     out = tmp_path / "post.out"
-    result = run("render", EXAMPLE / "draft.md", "--format", fmt, "--out", out)
+    result = run("render", EXAMPLE / "draft.md", "--format", fmt, "-o", out)
     assert result.exit_code == 1
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []  # not even a temporary file
@@ -56,9 +54,10 @@ def test_failing_draft_exits_1_with_the_report_and_writes_nothing(fmt: str, tmp_
 def test_forced_html_marks_every_failing_quote(tmp_path: Path) -> None:
     for fmt in ("html", "fragment"):
         out = tmp_path / f"post.{fmt}.html"
-        result = run("render", EXAMPLE / "draft.md", "--format", fmt, "--out", out, "--force")
-        assert result.exit_code == 0, result.output
-        assert "forced: 7 failing quote(s) are marked" in result.stderr
+        result = run("render", EXAMPLE / "draft.md", "--format", fmt, "-o", out, "--force")
+        # Written, marked, and still exit 1: `render --force … && publish` publishes nothing.
+        assert result.exit_code == 1, result.output
+        assert "forced: 7 quote(s) fail the check, marked in the output" in result.stderr
         html = out.read_text(encoding="utf-8")
         assert html.count('<mark class="quote-failed" data-status="altered"') == 1
         assert html.count('<mark class="quote-failed" data-status="not_found"') == 6
@@ -71,7 +70,7 @@ def test_forced_html_marks_every_failing_quote(tmp_path: Path) -> None:
 def test_forced_markdown_puts_a_warning_before_each_failing_quote(tmp_path: Path) -> None:
     out = tmp_path / "post.md"
     result = run("render", EXAMPLE / "draft.md", "--format", "md", "-o", out, "--force")
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     md = out.read_text(encoding="utf-8")
     assert md.count("**⚠ UNVERIFIED QUOTE (") == 7
     assert "**⚠ UNVERIFIED QUOTE (altered), line 20: fix before publishing.**\n\n“Zhu Banghua" in md
@@ -96,15 +95,25 @@ def test_bad_input_is_one_line_exit_2(tmp_path: Path) -> None:
     result = run("render", tmp_path / "missing.md")
     assert result.exit_code == 2
     assert result.stderr.strip() == f"drafter: error: {tmp_path / 'missing.md'}: no such file"
-    result = run("render", PASSING, "--out", tmp_path)
+    result = run("render", PASSING, "-o", tmp_path)
     assert result.exit_code == 2 and "is a directory" in result.stderr
 
 
-def test_existing_output_is_replaced_atomically(tmp_path: Path) -> None:
+def test_existing_output_is_replaced_only_with_replace_and_kept_as_a_version(
+    tmp_path: Path,
+) -> None:
     out = tmp_path / "post.html"
     out.write_text("old", encoding="utf-8")
-    assert run("render", PASSING, "--out", out).exit_code == 0
+    refused = run("render", PASSING, "-o", out)
+    assert refused.exit_code == 2 and "already exists; pass --replace" in refused.stderr
+    assert out.read_text(encoding="utf-8") == "old"
+    assert run("render", PASSING, "-o", out, "--replace").exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert (tmp_path / "post.v1.html").read_text(encoding="utf-8") == "old"
+    again = run("render", PASSING, "-o", out, "--replace")
+    assert again.exit_code == 0 and "kept as" in again.stderr
+    assert (tmp_path / "post.v2.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert (tmp_path / "post.v1.html").read_text(encoding="utf-8") == "old"
 
 
 # --- what rendering may and may not do -----------------------------------------------------
@@ -179,21 +188,6 @@ def test_copy_says_clearly_when_it_cannot(tmp_path: Path, monkeypatch: pytest.Mo
     assert "could not copy to the clipboard: no clipboard tool found" in result.stderr
 
 
-def test_copy_uses_xclip_as_rich_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    got = tmp_path / "clipboard"
-    tool = tmp_path / "xclip"
-    tool.write_text(f'#!/bin/sh\necho "$@" > {got}.args\n/bin/cat > {got}\n', encoding="utf-8")
-    tool.chmod(tool.stat().st_mode | stat.S_IEXEC)
-    env = {"PATH": str(tmp_path), "DISPLAY": ":0"}
-    assert copy_html("<p>hi</p>", env=env) == (
-        "copied the fragment to the clipboard as rich text (via xclip)"
-    )
-    assert got.read_text() == "<p>hi</p>"
-    assert "-t text/html" in Path(f"{got}.args").read_text()
-    monkeypatch.setenv("PATH", str(tmp_path) + os.pathsep + os.environ.get("PATH", ""))
-    assert "no $DISPLAY" in copy_html("<p>hi</p>", env={})
-
-
 EDGE_SOURCE = """---
 title: Harbour plan approved
 publication: The Example Gazette
@@ -265,10 +259,10 @@ def test_marks_stay_nested_across_emphasis_links_lists_and_paragraphs(write) -> 
 
 def test_strict_render_fails_and_marks_unchecked_scare_quotes(tmp_path: Path) -> None:
     out = tmp_path / "post.html"
-    assert run("render", PASSING, "--strict", "--out", out).exit_code == 1
+    assert run("render", PASSING, "--strict", "-o", out).exit_code == 1
     assert not out.exists()
-    result = run("render", PASSING, "--strict", "--force", "--format", "fragment", "--out", out)
-    assert result.exit_code == 0
+    result = run("render", PASSING, "--strict", "--force", "--format", "fragment", "-o", out)
+    assert result.exit_code == 1
     html = out.read_text(encoding="utf-8")
     assert html.count('<mark class="quote-failed" data-status="unchecked"') == 6
 
@@ -387,6 +381,6 @@ def test_a_draft_edited_while_it_is_checked_is_not_rendered(
 
     monkeypatch.setattr(drafter.checker.check, "check_draft", check_then_edit)
     out = tmp_path / "post.html"
-    result = run("render", draft, "--source", src, "--out", out)
+    result = run("render", draft, "--source", src, "-o", out)
     assert result.exit_code == 2 and not out.exists()
     assert "changed while it was being checked" in result.stderr

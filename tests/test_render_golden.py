@@ -31,7 +31,7 @@ def _packaged_templates(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("fmt", sorted(EXPECTED))
 def test_render_matches_golden(fmt: str, tmp_path: Path) -> None:
     out = tmp_path / EXPECTED[fmt]
-    result = run("render", DRAFT, "--format", fmt, "--out", out)
+    result = run("render", DRAFT, "--format", fmt, "-o", out)
     assert result.exit_code == 0, result.output
     golden = GOLDEN / EXPECTED[fmt]
     if os.environ.get("DRAFTER_REGENERATE"):
@@ -74,7 +74,7 @@ def test_a_template_that_changes_a_quote_stops_the_render(
     monkeypatch.setenv("DRAFTER_TEMPLATES", str(folder))
 
     out = tmp_path / "post.html"
-    result = run("render", DRAFT, "--format", fmt, "--out", out)
+    result = run("render", DRAFT, "--format", fmt, "-o", out)
     assert result.exit_code == 2
     assert not out.exists()
     message = result.stderr.strip()
@@ -95,7 +95,7 @@ def test_a_broken_template_is_a_one_line_error(
     (folder / "fragment.html.j2").write_text(text, encoding="utf-8")
     monkeypatch.setenv("DRAFTER_TEMPLATES", str(folder))
     out = tmp_path / "post.html"
-    result = run("render", DRAFT, "--format", "fragment", "--out", out)
+    result = run("render", DRAFT, "--format", "fragment", "-o", out)
     assert result.exit_code == 2 and not out.exists()
     assert result.stderr.count("\n") == 1 and "fragment.html.j2" in result.stderr
     assert problem in result.stderr
@@ -114,7 +114,7 @@ def test_a_template_that_drops_the_failure_marks_stops_a_forced_render(
     monkeypatch.setenv("DRAFTER_TEMPLATES", str(folder))
     out = tmp_path / "post.html"
     draft = ROOT / "examples" / "rtz-767" / "draft.md"
-    result = run("render", draft, "--format", "fragment", "--force", "--out", out)
+    result = run("render", draft, "--format", "fragment", "--force", "-o", out)
     assert result.exit_code == 2 and not out.exists()
     assert "render stopped: failing quote q6 (line 20)" in result.stderr
     assert "is not marked in the fragment output" in result.stderr

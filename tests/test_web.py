@@ -75,7 +75,7 @@ def test_news_article_keeps_the_article_and_drops_the_page_furniture(web: Server
 
 def test_metadata_comes_from_the_page(web: Server, tmp_path: Path) -> None:
     lib = tmp_path / "lib.sqlite"
-    assert run("sources", "add", f"{web.base}/news", "--library", lib).exit_code == 0
+    assert run("sources", "add", f"{web.base}/news", "--library-path", lib).exit_code == 0
     with Library(lib) as library:
         (entry,) = library.entries()
         assert entry.title == "Harbour cranes go electric as port bets on cleaner shipping"
@@ -120,7 +120,7 @@ def test_a_plain_text_url_is_read_like_a_file(web: Server) -> None:
 def test_redirect_chain_is_followed(web: Server, tmp_path: Path) -> None:
     assert chunks(f"{web.base}/chain/1") == chunks(f"{web.base}/news")
     lib = tmp_path / "lib.sqlite"
-    assert run("sources", "add", f"{web.base}/chain/1", "--library", lib).exit_code == 0
+    assert run("sources", "add", f"{web.base}/chain/1", "--library-path", lib).exit_code == 0
     with Library(lib) as library:
         (entry,) = library.entries()
         assert entry.origin == f"{web.base}/chain/1"
@@ -151,7 +151,7 @@ def test_a_failed_fetch_is_one_line_exit_2_and_adds_nothing(
     url = f"{web.base}{path}"
     lib = tmp_path / "lib.sqlite"
     started = time.monotonic()
-    result = run("sources", "add", url, "--library", lib)
+    result = run("sources", "add", url, "--library-path", lib)
     assert time.monotonic() - started < 8
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
@@ -168,7 +168,7 @@ def test_a_failed_fetch_is_one_line_exit_2_and_adds_nothing(
 
 def test_other_sources_are_still_added_when_one_fails(web: Server, tmp_path: Path) -> None:
     lib = tmp_path / "lib.sqlite"
-    result = run("sources", "add", f"{web.base}/missing", f"{web.base}/news", "--library", lib)
+    result = run("sources", "add", f"{web.base}/missing", f"{web.base}/news", "--library-path", lib)
     assert result.exit_code == 2
     assert "added harbourledger" in result.stdout
     with Library(lib) as library:
@@ -216,11 +216,11 @@ def test_same_url_with_new_content_keeps_both_versions(web: Server, tmp_path: Pa
     url = f"{web.base}/changing"
     original = web.changing
     try:
-        assert run("sources", "add", url, "--library", lib).exit_code == 0
-        again = run("sources", "add", url, "--library", lib)
+        assert run("sources", "add", url, "--library-path", lib).exit_code == 0
+        again = run("sources", "add", url, "--library-path", lib)
         assert "unchanged harbourledger" in again.stdout
         web.changing = original.replace(b"nearly a third", b"almost a third")
-        newer = run("sources", "add", url, "--library", lib)
+        newer = run("sources", "add", url, "--library-path", lib)
         assert "added harbourledger-v2 (version 2" in newer.stdout
     finally:
         web.changing = original
@@ -238,7 +238,7 @@ def test_same_url_with_new_content_keeps_both_versions(web: Server, tmp_path: Pa
         + DRAFT.split("---\n", 2)[2],
         encoding="utf-8",
     )
-    result = run("check", draft, "--library", lib)
+    result = run("check", draft, "--library-path", lib)
     assert result.exit_code == 0, result.output
     assert "the library has a newer version of this source (harbourledger-v2" in result.stdout
 
@@ -256,7 +256,7 @@ def test_draft_from_a_url_keeps_a_snapshot_that_checks_later(
         "--number",
         "9",
         "--offline",
-        "--out",
+        "--out-dir",
         "out",
     )
     assert result.exit_code == 0, result.output

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from drafter.checker import placeholders
 from drafter.checker.extract import extract
 from drafter.checker.index import build
 from drafter.checker.verify import verify
@@ -256,4 +257,8 @@ def check_draft(
     if entries:
         by_id = {s.id: entries[s.sha256] for s in sources if s.sha256 in entries}
         checks = tuple(_library_note(c, by_id) for c in checks)
-    return CheckResult(str(draft), sources, checks, strict, tuple(warnings))
+    title = doc.meta.get("title")
+    title = title if isinstance(title, str) and title.strip() not in doc.body else ""
+    # The front matter's own title (when the body does not repeat it) counts from line 1.
+    slots = placeholders.find(doc.body, body_line, title, 1)
+    return CheckResult(str(draft), sources, checks, strict, tuple(warnings), slots)

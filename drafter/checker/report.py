@@ -10,6 +10,7 @@ import json
 from collections import Counter
 from typing import Any
 
+from drafter.checker import placeholders
 from drafter.models import CheckResult, QuoteCheck, Source, Status
 
 _COLOURS = {
@@ -27,16 +28,32 @@ _FOUND = (Status.EXACT, Status.NORMALIZED, Status.ELIDED, Status.BRACKETED, Stat
 
 
 def summary(result: CheckResult) -> dict[str, Any]:
+    """The counts of a check. ``passed + failed + unchecked == quotes`` in every mode: an
+    unchecked quote counts once, as a warning, or under ``--strict`` as a failure."""
     by_status = Counter(c.status.value for c in result.checks)
-    unchecked = by_status.get(Status.UNCHECKED.value, 0)
     failed = len(result.failed)
+    unchecked = 0 if result.strict else by_status.get(Status.UNCHECKED.value, 0)
     return {
         "quotes": len(result.checks),
-        "passed": len(result.checks) - failed - (0 if result.strict else unchecked),
+        "passed": len(result.checks) - failed - unchecked,
         "failed": failed,
         "unchecked": unchecked,
+        "placeholders": len(result.placeholders),
         "by_status": {s.value: by_status[s.value] for s in Status if by_status[s.value]},
     }
+
+
+def blocking(result: CheckResult) -> str:
+    """What keeps the draft from being rendered, in words ("" when nothing does)."""
+    parts = []
+    if result.failed:
+        parts.append(f"{len(result.failed)} quote(s) fail the check")
+    if result.placeholders:
+        parts.append(
+            f"{len(result.placeholders)} placeholder(s) such as [TK: …] are left "
+            f"(lines {placeholders.lines(result.placeholders)})"
+        )
+    return " and ".join(parts)
 
 
 def source_entry(s: Source) -> dict[str, Any]:
@@ -95,6 +112,7 @@ def to_dict(result: CheckResult) -> dict[str, Any]:
         "summary": summary(result),
         "quotes": [quote_entry(c, result.strict) for c in result.checks],
     }
+    out["placeholders"] = [{"line": p.line, "text": p.text} for p in result.placeholders]
     if result.warnings:
         out["warnings"] = list(result.warnings)
     return out
@@ -126,11 +144,21 @@ def where(check: QuoteCheck) -> str:
 def summary_line(result: CheckResult) -> str:
     s = summary(result)
     counts = ", ".join(f"{k} {v}" for k, v in s["by_status"].items())
-    verdict = "FAIL" if s["failed"] else "OK"
-    return (
-        f"{verdict}: {s['quotes']} quotes, {s['passed']} passed, {s['failed']} failed, "
-        f"{s['unchecked']} unchecked" + (f" ({counts})" if counts else "")
+    verdict = "FAIL" if s["failed"] else "TODO" if s["placeholders"] else "OK"
+    strict_unchecked = s["by_status"].get(Status.UNCHECKED.value, 0) if result.strict else 0
+    if strict_unchecked:
+        tally = f"{s['failed']} failed ({strict_unchecked} of them unchecked, failed by --strict)"
+    else:
+        tally = f"{s['failed']} failed, {s['unchecked']} unchecked"
+    line = f"{verdict}: {s['quotes']} quotes, {s['passed']} passed, {tally}" + (
+        f" ({counts})" if counts else ""
     )
+    if result.placeholders:
+        line += (
+            f"; {s['placeholders']} placeholder(s) to fill before it can be rendered "
+            f"(lines {placeholders.lines(result.placeholders)})"
+        )
+    return line
 
 
 def to_text(result: CheckResult, color: bool = False) -> str:
@@ -164,7 +192,10 @@ def to_text(result: CheckResult, color: bool = False) -> str:
             lines.append(f"{'':10}diff: {_short(c.diff, 400)}")
     if not result.checks:
         lines.append("no quotations found in the draft")
-    lines.append(paint(summary_line(result), "31" if result.failed else "32"))
+    for p in result.placeholders:
+        lines.append(f"{'TK':>4} line {p.line:<4} {paint('… placeholder', '33')}  {_short(p.text)}")
+    colour = "31" if result.failed else "33" if result.placeholders else "32"
+    lines.append(paint(summary_line(result), colour))
     return "\n".join(lines) + "\n"
 
 
@@ -200,6 +231,9 @@ def to_markdown(result: CheckResult) -> str:
             f"| {c.quote.id} | {c.quote.line} | {status} | {_cell(where(c))} "
             f"| {_cell(_short(c.quote.text, 80))} |"
         )
+    if result.placeholders:
+        out += ["", "## Placeholders to fill", ""]
+        out += [f"- line {p.line}: {p.text}" for p in result.placeholders]
     details = [
         c for c in result.checks if c.diff or c.replacements or c.status is Status.MISATTRIBUTED
     ]

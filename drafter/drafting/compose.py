@@ -18,12 +18,8 @@ from typing import Any
 
 from drafter.errors import ModelAnswerError
 from drafter.models import Passage, QuoteCheck, Source
+from drafter.profile import RTZ, Profile
 
-DISCLAIMER = (
-    "(NOTE: The discussions here are for information purposes only, and not meant as "
-    "investment advice at any time. Thanks for joining us here)"
-)
-STAY_TUNED = "Stay tuned."
 KINDS = ("commentary", "lead_in", "quote")
 
 
@@ -105,15 +101,10 @@ def parse_answer(data: object) -> Answer:
     return Answer(title.strip(), tuple(blocks))
 
 
-def house_title(answer: Answer, number: int | None) -> Answer:
-    """The title in the house form `AI: <headline>. RTZ #<number>`, whatever the model wrote."""
-    headline = re.sub(r"^AI:\s*", "", answer.title.strip())
-    headline = re.sub(r"[.\s]*RTZ\s*#\s*\S*\s*$", "", headline).strip().rstrip(".")
-    suffix = f"RTZ #{number}" if number is not None else "RTZ #TK"
-    if number is None:
-        found = re.search(r"RTZ\s*#\s*(\d+)", answer.title)
-        suffix = f"RTZ #{found.group(1)}" if found else suffix
-    return replace(answer, title=f"AI: {headline or 'TK headline'}. {suffix}")
+def house_title(answer: Answer, number: int | None, profile: Profile = RTZ) -> Answer:
+    """The title in the profile's form (RTZ: `AI: <headline>. RTZ #<number>`), whatever the
+    model wrote."""
+    return replace(answer, title=profile.house_title(answer.title, number))
 
 
 # Code (spans, fences, indented blocks) and HTML: the checker never reads a quotation there
@@ -176,22 +167,25 @@ def _similar_ids(pid: str, passages: Mapping[str, Passage]) -> list[str]:
     return ids[:3] + (["…", ids[-1]] if len(ids) > 4 else ids[3:])
 
 
-def drop(answer: Answer, problems: Iterable[Problem]) -> Answer:
+def drop(answer: Answer, problems: Iterable[Problem], profile: Profile = RTZ) -> Answer:
     """The answer without the blocks that have problems (a bad title becomes a TK title)."""
     bad = {p.block for p in problems}
     title = answer.title
     if 0 in bad:
-        number = re.search(r"RTZ #\S+$", title)
-        title = f"AI: TK headline. {number.group(0) if number else 'RTZ #TK'}"
+        title = profile.make_title("TK headline", profile.split_title(title)[1])
     return Answer(title, tuple(b for i, b in enumerate(answer.blocks, 1) if i not in bad))
 
 
-def _link_titles(text: str, sources: Sequence[Source]) -> str:
+def _link_titles(
+    text: str, sources: Sequence[Source], marks: tuple[str, str] = RTZ.quote_marks
+) -> str:
     """Link a source's quoted title in a lead-in to the article, when the URL is known."""
     for s in sources:
         if not s.url or not s.title:
             continue
-        for quoted in (f"“{s.title}”", f'"{s.title}"'):
+        for quoted in dict.fromkeys(
+            (f"{marks[0]}{s.title}{marks[1]}", f"“{s.title}”", f'"{s.title}"')
+        ):
             i = text.find(quoted)
             if i < 0 or text[:i].endswith("[") or text[i + len(quoted) :].startswith("]("):
                 continue
@@ -200,19 +194,35 @@ def _link_titles(text: str, sources: Sequence[Source]) -> str:
     return text
 
 
-def _finish(blocks: list[Block]) -> list[Block]:
-    """The closing ends with `Stay tuned.`; a disclaimer the model wrote is dropped (the
-    template adds the standing one, word for word)."""
-    blocks = [b for b in blocks if not (b.kind == "commentary" and b.text.startswith("(NOTE:"))]
-    if any(b.kind == "commentary" and STAY_TUNED in b.text for b in blocks[-2:]):
+def _disclaimer_like(text: str, disclaimer: str) -> bool:
+    """A disclaimer the model wrote itself: the profile's, or its opening (`(NOTE:`)."""
+    head = disclaimer.split(":", 1)[0] + ":" if ":" in disclaimer[:20] else disclaimer
+    return bool(disclaimer) and (" ".join(text.split()) == disclaimer or text.startswith(head))
+
+
+def _finish(blocks: list[Block], profile: Profile) -> list[Block]:
+    """The closing ends with the sign-off (RTZ: `Stay tuned.`); a disclaimer the model wrote
+    is dropped (the template adds the standing one, word for word)."""
+    sign_off = profile.sign_off
+    blocks = [
+        b
+        for b in blocks
+        if not (b.kind == "commentary" and _disclaimer_like(b.text, profile.disclaimer))
+    ]
+    if not sign_off or any(b.kind == "commentary" and sign_off in b.text for b in blocks[-2:]):
         return blocks
     if blocks and blocks[-1].kind == "commentary":
         last = blocks[-1]
-        return [*blocks[:-1], replace(last, text=f"{last.text} {STAY_TUNED}")]
-    return [*blocks, Block("commentary", STAY_TUNED)]
+        return [*blocks[:-1], replace(last, text=f"{last.text} {sign_off}")]
+    return [*blocks, Block("commentary", sign_off)]
 
 
-def resolve(answer: Answer, passages: Mapping[str, Passage], sources: Sequence[Source]) -> Answer:
+def resolve(
+    answer: Answer,
+    passages: Mapping[str, Passage],
+    sources: Sequence[Source],
+    profile: Profile = RTZ,
+) -> Answer:
     """Quote blocks get their text from the source passage; lead-ins get their links.
 
     Blocks that do not resolve (unknown id, span not in the passage) are left out: call
@@ -234,18 +244,24 @@ def resolve(answer: Answer, passages: Mapping[str, Passage], sources: Sequence[S
                 text = passage.text
             blocks.append(replace(b, text=text))
         elif b.kind == "lead_in":
-            blocks.append(replace(b, text=_link_titles(b.text, sources)))
+            blocks.append(replace(b, text=_link_titles(b.text, sources, profile.quote_marks)))
         elif b.kind == "commentary":
             blocks.append(b)
-    return Answer(answer.title, tuple(_finish(blocks)))
+    return Answer(answer.title, tuple(_finish(blocks, profile)))
 
 
-def assemble(resolved: Answer, *, note: str = "", template: Any = None) -> Assembled:
-    """Render a resolved answer through ``templates/draft.md.j2``."""
+def assemble(
+    resolved: Answer, *, note: str = "", template: Any = None, profile: Profile = RTZ
+) -> Assembled:
+    """Render a resolved answer through ``templates/draft.md.j2``; the profile's values go in
+    as plain strings (its disclaimer, its quote marks), never as template text."""
+    opening, closing = profile.quote_marks
     values: dict[str, object] = {
         "title": resolved.title,
         "blocks": resolved.blocks,
-        "disclaimer": DISCLAIMER,
+        "disclaimer": profile.disclaimer,
+        "open_quote": opening,
+        "close_quote": closing,
         "note": note.replace("--", "—"),
     }
     if template is None:
@@ -257,7 +273,7 @@ def assemble(resolved: Answer, *, note: str = "", template: Any = None) -> Assem
     lines = []
     pos = 0
     for b in resolved.blocks:
-        shown = f"“{b.text}”" if b.kind == "quote" else b.text
+        shown = f"{opening}{b.text}{closing}" if b.kind == "quote" else b.text
         at = markdown.find(shown, pos)
         if at < 0:  # a user template that shows blocks differently: no line map for it
             lines.append((0, 0))

@@ -12,9 +12,7 @@ The clock, the progress callback and the client factory are passed in.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,8 +31,9 @@ from drafter.errors import (
     OutputExistsError,
     UsageError,
 )
-from drafter.fsutil import write_atomic
+from drafter.fsutil import keep_version, refuse_input, write_atomic
 from drafter.models import CheckResult, Passage, Source
+from drafter.profile import RTZ, Profile
 from drafter.publishing import render
 from drafter.publishing import report_html as report_html_module
 from drafter.sources import frontmatter, ids, ingest
@@ -53,6 +52,7 @@ class DraftJob:
     model: str | None = None
     offline: bool = False
     force: bool = False
+    profile: Profile = RTZ  # the newsletter: title pattern, sign-off, disclaimer, quote marks
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class Outcome:
     report_json: Path
     run_json: Path
     report_html: Path
-    draft_html: Path | None  # None while a quote fails: the gate renders nothing
+    draft_html: Path | None  # None while a quote fails or a TK slot is left: the gate
     result: CheckResult
     drafted_by: str
     calls: tuple[Call, ...]
@@ -83,6 +83,19 @@ class Outcome:
     def cost_usd(self) -> float | None:
         costs = [c.cost_usd for c in self.calls]
         return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
+
+
+# The files a draft run writes into its folder (besides sources/ and earlier versions).
+OUTPUTS = (
+    "draft.md",
+    "draft.html",
+    "report.md",
+    "report.json",
+    "report.html",
+    "run.json",
+    "passages.json",
+    "partial-answer.json",
+)
 
 
 # --- shared steps -----------------------------------------------------------------------
@@ -151,11 +164,12 @@ def _finish(
     clock: Callable[[], float],
     started: float,
     previous: Path | None = None,
+    profile: Profile = RTZ,
 ) -> Outcome:
     from drafter.checker.check import check_draft
 
-    resolved = compose.resolve(answer, passages, sources)
-    assembled = compose.assemble(resolved, note=note)
+    resolved = compose.resolve(answer, passages, sources, profile)
+    assembled = compose.assemble(resolved, note=note, profile=profile)
     meta = {"title": assembled.title, **meta}
     write_atomic(draft_path, frontmatter.dump(meta, assembled.markdown), overwrite=overwrite)
 
@@ -227,13 +241,14 @@ def _failed(folder: Path, run: dict[str, Any], session: Session, exc: ModelServi
 
 
 def _render_html(folder: Path, draft_path: Path, text: str, result: CheckResult) -> Path | None:
-    """``draft.html`` through the render gate: only when every quote passes.
+    """``draft.html`` through the render gate: only when every quote passes and no
+    placeholder (``[TK: …]``) is left.
 
     A ``draft.html`` left from an earlier version of the draft would no longer match it, so a
     failing draft takes it away rather than leaving a publishable-looking stale page.
     """
     target = folder / f"{draft_path.stem}.html"
-    if not result.ok:
+    if not result.publishable:
         target.unlink(missing_ok=True)
         return None
     write_atomic(target, render.render(text, result, fallback_title=draft_path.stem).html)
@@ -258,10 +273,11 @@ def _ask_model(
     passages: Mapping[str, Passage],
     sources: Sequence[Source],
     session: Session,
+    profile: Profile = RTZ,
 ) -> tuple[compose.Answer, tuple[compose.Problem, ...]]:
     """The model's checked answer; on a model failure, what the run did is kept first."""
     try:
-        return repair.model_answer(session, first, passages, sources)
+        return repair.model_answer(session, first, passages, sources, profile)
     except ModelServiceError as exc:
         _failed(folder, run, session, exc)
         raise
@@ -285,7 +301,7 @@ def run_draft(
     if not job.angle.strip():
         raise UsageError("--angle is empty: say in a sentence what the post is about")
     if job.number is not None and job.number < 1:
-        raise UsageError("--number must be a whole number from 1 (the post's RTZ #N)")
+        raise UsageError("--number must be a whole number from 1 (the post's #N)")
     notes = ""
     if job.notes is not None:
         notes, _ = ingest.read_text(job.notes)
@@ -293,6 +309,9 @@ def run_draft(
         str(job.number) if job.number is not None else _slug(job.angle)
     )
     draft_path = folder / "draft.md"
+    inputs = [*job.sources, *([job.notes] if job.notes is not None else [])]
+    for name in OUTPUTS:  # a source or the notes in the output folder under an output's name
+        refuse_input(folder / name, inputs, "choose another -d/--out-dir")
     if draft_path.exists() and not job.force:
         raise OutputExistsError(str(draft_path))
     sources = _load_sources(job.sources, progress)
@@ -318,8 +337,10 @@ def run_draft(
         progress(f"offline drafter ({why}): no model; commentary is left as [TK: …] slots")
         from drafter.drafting import offline as offline_drafter
 
-        answer = offline_drafter.draft(sources, list(passages.values()), job.angle, job.number)
-        answer, removed = repair.settle(answer, passages, sources)
+        answer = offline_drafter.draft(
+            sources, list(passages.values()), job.angle, job.number, job.profile
+        )
+        answer, removed = repair.settle(answer, passages, sources, job.profile)
         run.update({"drafted_by": "offline", "model": None, "prompts": {}})
         drafted_by = "offline"
         note = "drafter offline draft: replace every [TK: …] slot with your own words."
@@ -338,11 +359,12 @@ def run_draft(
         )
         run.update({"drafted_by": "model", "model": model, "prompts": dict(prompts.hashes)})
         session = Session(folder, str(api_key), progress, clock, client_factory)
-        answer, removed = _ask_model(folder, run, first, passages, sources, session)
-        answer = compose.house_title(answer, job.number)
+        answer, removed = _ask_model(folder, run, first, passages, sources, session, job.profile)
+        answer = compose.house_title(answer, job.number, job.profile)
         drafted_by, note, calls = model, "", session.calls
     meta["drafter"] = {"drafted_by": drafted_by, "number": job.number, "angle": job.angle}
     return _finish(
+        profile=job.profile,
         previous=_keep_previous(draft_path) if job.force else None,
         folder=folder,
         draft_path=draft_path,
@@ -383,35 +405,9 @@ def _request(
 
 
 def _keep_previous(draft_path: Path) -> Path | None:
-    """Keep the draft about to be replaced as ``draft.vN.md`` (the next free N), byte for
-    byte and atomically: the writer's hand edits are never lost to ``--force`` or ``revise``.
-    """
-    try:
-        data = draft_path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise InputError(str(draft_path), f"cannot read: {exc.strerror or exc}") from None
-    fd, tmp = tempfile.mkstemp(prefix=f".{draft_path.name}.", suffix=".tmp", dir=draft_path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        Path(tmp).chmod(draft_path.stat().st_mode & 0o7777)
-        n = 1
-        while True:
-            candidate = draft_path.with_name(f"{draft_path.stem}.v{n}.md")
-            try:
-                os.link(tmp, candidate)  # appears whole, and never replaces a kept version
-            except FileExistsError:
-                n += 1
-                continue
-            return candidate
-    except OSError as exc:
-        raise InputError(str(draft_path.parent), f"cannot write: {exc.strerror or exc}") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    """Keep the draft about to be replaced as ``draft.vN.md`` (the next free N): the
+    writer's hand edits are never lost to ``--force`` or ``revise``."""
+    return keep_version(draft_path)
 
 
 def run_revise(
@@ -424,6 +420,7 @@ def run_revise(
     client_factory: ClientFactory | None = None,
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    profile: Profile = RTZ,
 ) -> Outcome:
     from drafter.checker.check import read_draft
 
@@ -436,6 +433,10 @@ def run_revise(
     paths = ingest.draft_source_paths(draft_path, doc.meta)
     if not paths:
         raise InputError(str(draft_path), "lists no sources in its front matter; revise needs them")
+    outputs = [draft_path, draft_path.with_suffix(".html")]
+    outputs += [draft_path.parent / name for name in OUTPUTS]
+    for out in outputs:  # a source under an output's name (the draft itself, a report)
+        refuse_input(out, paths, "rename the source")
     if not api_key:
         raise UsageError(
             "revise needs the model: set ANTHROPIC_API_KEY (the offline drafter only drafts)"
@@ -450,8 +451,10 @@ def run_revise(
     settings: dict[str, Any] = raw_settings if isinstance(raw_settings, dict) else {}
     number = settings.get("number")
     if not isinstance(number, int):  # a draft drafter did not make: the number is in its title
-        found = re.search(r"RTZ #(\d+)", f"{doc.meta.get('title', '')}\n{doc.body}")
-        number = int(found.group(1)) if found else None
+        heading = re.search(r"^#\s+(.+)$", doc.body, re.M)
+        title = str(doc.meta.get("title") or (heading.group(1) if heading else ""))
+        found = profile.split_title(title)[1]
+        number = int(found) if found else None
     model = model or llm.default_model()
     first, prompts = _request(
         model,
@@ -475,8 +478,8 @@ def run_revise(
         "prompts": dict(prompts.hashes),
     }
     session = Session(folder, api_key, progress, clock, client_factory)
-    answer, removed = _ask_model(folder, run, first, passages, sources, session)
-    answer = compose.house_title(answer, number)
+    answer, removed = _ask_model(folder, run, first, passages, sources, session, profile)
+    answer = compose.house_title(answer, number, profile)
     # Keep the writer's current version beside the new one before replacing it.
     previous = _keep_previous(draft_path)
     if previous is None:
@@ -499,4 +502,5 @@ def run_revise(
         clock=clock,
         started=started,
         previous=previous,
+        profile=profile,
     )

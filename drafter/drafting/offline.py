@@ -18,8 +18,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from drafter.drafting.compose import STAY_TUNED, Answer, Block
+from drafter.drafting.compose import Answer, Block
 from drafter.models import Passage, Source
+from drafter.profile import RTZ, Profile
 
 # Per source: quote at most this many passages (the example quotes most of its article, but
 # a draft with every paragraph leaves the writer nothing to choose).
@@ -50,7 +51,7 @@ OPENING = (
 BRIDGE = "[TK: one or two sentences on what the next quotes show.]"
 CLOSING = (
     "[TK: the big picture. Why this matters beyond the story, in two to five short "
-    f"paragraphs, ending with your take.] {STAY_TUNED}"
+    "paragraphs, ending with your take.]"
 )
 
 
@@ -97,8 +98,9 @@ def choose(passages: Sequence[Passage]) -> list[Passage]:
     return [passages[i] for i in sorted(chosen)]
 
 
-def lead_in(source: Source, first: bool) -> str:
-    """`As the South China Morning Post (SCMP) reports in “Title”:` (compose links the title)."""
+def lead_in(source: Source, first: bool, marks: tuple[str, str] = RTZ.quote_marks) -> str:
+    """`As the South China Morning Post (SCMP) reports in “Title”:` (compose links the title;
+    ``marks`` are the profile's quote marks)."""
     pub = source.publication.strip()
     if pub.startswith("The "):
         pub = "the " + pub[4:]  # mid-sentence: "As the Harbour Ledger reports"
@@ -110,22 +112,29 @@ def lead_in(source: Source, first: bool) -> str:
     # Without a publication the writer has to name it: a slot, not the file name.
     who = pub or short or "[TK: publication]"
     if source.title:
-        return f"As {who} {'reports' if first else 'also reports'} in “{source.title}”:"
+        verb = "reports" if first else "also reports"
+        return f"As {who} {verb} in {marks[0]}{source.title}{marks[1]}:"
     return f"As {who} {'reports' if first else 'also reports'}:"
 
 
-def title(angle: str, number: int | None) -> str:
+def title(angle: str, number: int | None, profile: Profile = RTZ) -> str:
+    """The profile's title for the angle (RTZ: `AI: <angle>. RTZ #<number>`)."""
     headline = " ".join(angle.split()).rstrip(".")
     # Apostrophes are fine in a title; double quotes would be checked as a quotation.
     if not headline or len(headline) > 70 or any(c in headline for c in '“”"'):
         headline = "TK headline"
-    return f"AI: {headline}. RTZ #{number if number is not None else 'TK'}"
+    return profile.make_title(headline, number)
 
 
 def draft(
-    sources: Sequence[Source], passages: Sequence[Passage], angle: str, number: int | None
+    sources: Sequence[Source],
+    passages: Sequence[Passage],
+    angle: str,
+    number: int | None,
+    profile: Profile = RTZ,
 ) -> Answer:
-    """An ``Answer`` for the sources: lead-ins, chosen quotes, TK commentary slots."""
+    """An ``Answer`` for the sources: lead-ins, chosen quotes, TK commentary slots; the title
+    in the profile's pattern, its sign-off at the end (added by ``compose.resolve``)."""
     blocks: list[Block] = [Block("commentary", OPENING)]
     quoted: set[str] = set()
     for n, source in enumerate(sources):
@@ -140,7 +149,7 @@ def draft(
             continue
         if n > 0:
             blocks.append(Block("commentary", BRIDGE))
-        blocks.append(Block("lead_in", lead_in(source, first=n == 0)))
+        blocks.append(Block("lead_in", lead_in(source, n == 0, profile.quote_marks)))
         in_run = 0
         for p in chosen:
             # A commentary slot after every RUN quotes, but never between a paragraph and
@@ -151,4 +160,4 @@ def draft(
             blocks.append(Block("quote", passage_id=p.id))
             in_run += 1
     blocks.append(Block("commentary", CLOSING))
-    return Answer(title(angle, number), tuple(blocks))
+    return Answer(title(angle, number, profile), tuple(blocks))

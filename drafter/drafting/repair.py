@@ -16,10 +16,14 @@ from typing import Any
 from drafter.drafting import compose, prompting
 from drafter.drafting.session import Session
 from drafter.models import Passage, Source
+from drafter.profile import RTZ, Profile
 
 
 def problems(
-    answer: compose.Answer, passages: Mapping[str, Passage], sources: Sequence[Source]
+    answer: compose.Answer,
+    passages: Mapping[str, Passage],
+    sources: Sequence[Source],
+    profile: Profile = RTZ,
 ) -> tuple[compose.Problem, ...]:
     """Everything that fails in ``answer``: bad blocks, then quotes that fail the check."""
     from drafter.checker.extract import extract
@@ -27,8 +31,8 @@ def problems(
     from drafter.checker.verify import verify
 
     structural = compose.block_problems(answer, passages)
-    resolved = compose.resolve(answer, passages, sources)
-    assembled = compose.assemble(resolved)
+    resolved = compose.resolve(answer, passages, sources, profile)
+    assembled = compose.assemble(resolved, profile=profile)
     checks = verify(extract(assembled.markdown, sources, first_line=1), build(sources))
     seen = {p.block for p in structural}
     found = [p for p in compose.check_problems(resolved, assembled, checks) if p.block not in seen]
@@ -36,7 +40,10 @@ def problems(
 
 
 def settle(
-    answer: compose.Answer, passages: Mapping[str, Passage], sources: Sequence[Source]
+    answer: compose.Answer,
+    passages: Mapping[str, Passage],
+    sources: Sequence[Source],
+    profile: Profile = RTZ,
 ) -> tuple[compose.Answer, tuple[compose.Problem, ...]]:
     """Remove what still fails (no model: removing a block can change what a later quote is
     attributed to, so look again, a bounded number of times)."""
@@ -44,13 +51,13 @@ def settle(
     # numbers[i]: the answer's own number for block i of the shortened answer (0: the title).
     numbers = list(range(len(answer.blocks) + 1))
     for _ in range(3):
-        failed = problems(answer, passages, sources)
+        failed = problems(answer, passages, sources, profile)
         if not failed:
             break
         removed += [replace(p, block=numbers[p.block]) for p in failed]
         gone = {p.block for p in failed} - {0}
         numbers = [n for i, n in enumerate(numbers) if i not in gone]
-        answer = compose.drop(answer, failed)
+        answer = compose.drop(answer, failed, profile)
     return answer, tuple(sorted(removed, key=lambda p: p.block))
 
 
@@ -59,17 +66,18 @@ def model_answer(
     first: dict[str, Any],
     passages: Mapping[str, Passage],
     sources: Sequence[Source],
+    profile: Profile = RTZ,
 ) -> tuple[compose.Answer, tuple[compose.Problem, ...]]:
     """Ask, check, and (once) repair. Returns the answer to assemble and what was removed."""
     reply = session.ask("draft", first)
     answer = compose.parse_answer(reply.answer)
-    failed = problems(answer, passages, sources)
+    failed = problems(answer, passages, sources, profile)
     if not failed:
         return answer, ()
     session.progress(f"repair round: {len(failed)} block(s) failed; asking once more")
     second = prompting.repair_request(first, reply.tool_use_id, reply.answer, failed)
     reply = session.ask("repair", second)
-    return settle(compose.parse_answer(reply.answer), passages, sources)
+    return settle(compose.parse_answer(reply.answer), passages, sources, profile)
 
 
 def report_section(removed: Sequence[compose.Problem]) -> str:

@@ -1,50 +1,151 @@
-"""Put a rendered fragment on the system clipboard as rich text (HTML), where that is possible.
+"""Put a rendered fragment on the system clipboard: as rich text (HTML) and as plain text,
+so that a newsletter editor pastes the formatted post and a plain-text field the words.
 
-Takes the fragment; returns one line for the user saying what
-happened. Does I/O: it runs the platform's clipboard tool. It never raises: a missing tool
-or display is reported, not a crash, because the render itself has already succeeded.
+Takes the fragment; returns one line for the user saying which tool was used and what it
+offered, or why nothing was copied. Does I/O: it runs the platform's clipboard tool. It never
+raises: a missing tool or display is reported, not a crash, because the render itself has
+already succeeded.
+
+Tools, in the order they are tried (each where its display is):
+
+- ``wl-copy`` (Wayland): HTML only; wl-copy offers one type per copy.
+- ``xclip`` (X11): HTML, with the plain text as its ``-alt-text`` (xclip 0.13 and later;
+  an older xclip refuses the option and is run again for HTML only).
+- ``xsel`` (X11): plain text only.
+- ``osascript`` (macOS): HTML and plain text together on the general pasteboard.
+- ``pbcopy`` (macOS): plain text only.
+
+X11 tools fork a child that serves the selection and keeps the pipes it inherited open, so
+waiting for their output never ends (the old 10 s timeout). The data goes in through a
+temporary file and their output goes to ``/dev/null`` or a file: drafter waits only for the
+tool's own process to exit, a short while at most, and returns.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-# (tool, argv, the environment variable that must name a display for it to work)
-_TOOLS: tuple[tuple[str, Sequence[str], str], ...] = (
-    ("wl-copy", ("wl-copy", "--type", "text/html"), "WAYLAND_DISPLAY"),
-    ("xclip", ("xclip", "-selection", "clipboard", "-t", "text/html", "-i"), "DISPLAY"),
+from drafter.publishing.readback import read
+
+# How long the tool's own process may take to take the data and exit. One that is still
+# running then has the data (it reads a file) and is serving the clipboard itself.
+WAIT_SECONDS = 0.5
+# xclip takes the plain text as an argument; past this a command line may be too long.
+MAX_ALT_TEXT = 100_000
+
+# JavaScript for Automation: read {"html", "text"} from stdin, put both on the pasteboard.
+_JXA = (
+    "ObjC.import('AppKit');"
+    "var d=$.NSFileHandle.fileHandleWithStandardInput.readDataToEndOfFile;"
+    "var o=JSON.parse($.NSString.alloc.initWithDataEncoding(d,$.NSUTF8StringEncoding).js);"
+    "var p=$.NSPasteboard.generalPasteboard;p.clearContents;"
+    "p.setStringForType($(o.html),$.NSPasteboardTypeHTML);"
+    "p.setStringForType($(o.text),$.NSPasteboardTypeString);"
 )
 
 
-def copy_html(html: str, env: Mapping[str, str] | None = None) -> str:
-    """Copy ``html`` as text/html; the message says which tool did it, or why nothing did."""
+@dataclass(frozen=True)
+class _Tool:
+    name: str
+    display: str  # the environment variable that must name a display ("" for none)
+    offers: str  # what one copy carries: "html", "text" or "both"
+
+
+_TOOLS = (
+    _Tool("wl-copy", "WAYLAND_DISPLAY", "html"),
+    _Tool("xclip", "DISPLAY", "both"),
+    _Tool("xsel", "DISPLAY", "text"),
+    _Tool("osascript", "", "both"),
+    _Tool("pbcopy", "", "text"),
+)
+_WHAT = {
+    "both": "as rich text (HTML) and plain text",
+    "html": "as rich text (HTML) only",
+    "text": "as plain text only",
+}
+
+
+def plain_text(fragment: str) -> str:
+    """The fragment as a reader sees it: its paragraphs' text, a blank line between them."""
+    paras, _ = read(fragment)
+    return "\n\n".join(p.text.strip() for p in paras if p.text.strip()) + "\n"
+
+
+def _commands(tool: _Tool, exe: str, html: str, text: str) -> list[tuple[list[str], bytes, str]]:
+    """The command lines to try for ``tool`` in turn: (argv, stdin, what the copy carries)."""
+    if tool.name == "wl-copy":
+        return [([exe, "--type", "text/html"], html.encode(), "html")]
+    if tool.name == "xclip":
+        html_only = [exe, "-selection", "clipboard", "-t", "text/html", "-i"]
+        both = [exe, "-selection", "clipboard", "-alt-text", text, "-t", "text/html", "-i"]
+        tries = [(html_only, html.encode(), "html")]
+        if len(text) <= MAX_ALT_TEXT:
+            tries.insert(0, (both, html.encode(), "both"))
+        return tries
+    if tool.name == "xsel":
+        return [([exe, "--clipboard", "--input"], text.encode(), "text")]
+    if tool.name == "osascript":
+        data = json.dumps({"html": html, "text": text}).encode()
+        return [([exe, "-l", "JavaScript", "-e", _JXA], data, "both")]
+    return [([exe], text.encode(), "text")]
+
+
+def _run(argv: Sequence[str], data: bytes, env: Mapping[str, str]) -> str:
+    """Run one clipboard command; "" when it took the data, else why not in a few words."""
+    with tempfile.TemporaryFile() as stdin, tempfile.TemporaryFile() as errors:
+        stdin.write(data)
+        stdin.seek(0)
+        try:
+            proc = subprocess.Popen(
+                list(argv),
+                stdin=stdin,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                env=dict(env),
+                start_new_session=True,  # a Ctrl-C of drafter leaves the clipboard alone
+            )
+        except OSError as exc:
+            return exc.strerror or exc.__class__.__name__
+        try:
+            code = proc.wait(timeout=WAIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            return ""  # still running with the data: it is serving the clipboard
+        if code == 0:
+            return ""
+        errors.seek(0)
+        lines = errors.read(2000).decode(errors="replace").strip().splitlines()
+        return lines[0] if lines else f"exit status {code}"
+
+
+def copy_fragment(fragment: str, env: Mapping[str, str] | None = None) -> str:
+    """Copy ``fragment`` as HTML and as plain text with the first tool that works; the
+    message says which tool did it and what it offered, or why nothing did."""
     env = os.environ if env is None else env
+    text = plain_text(fragment)
     tried = []
-    for name, argv, display in _TOOLS:
-        exe = shutil.which(name, path=env.get("PATH"))
+    for tool in _TOOLS:
+        exe = shutil.which(tool.name, path=env.get("PATH"))
         if exe is None:
             continue
-        if not env.get(display):
-            tried.append(f"{name} (no ${display})")
+        if tool.display and not env.get(tool.display):
+            tried.append(f"{tool.name} (no ${tool.display})")
             continue
-        try:
-            subprocess.run(
-                [exe, *argv[1:]],
-                input=html.encode(),
-                env=dict(env),
-                check=True,
-                timeout=10,
-                capture_output=True,
-            )
-        except (OSError, subprocess.SubprocessError) as exc:
-            tried.append(f"{name} ({exc.__class__.__name__})")
-            continue
-        return f"copied the fragment to the clipboard as rich text (via {name})"
-    why = ", ".join(tried) if tried else "no clipboard tool found (wl-copy or xclip)"
+        why = ""
+        for argv, data, offers in _commands(tool, exe, fragment, text):
+            why = _run(argv, data, env)
+            if not why:
+                return f"copied the fragment to the clipboard {_WHAT[offers]} (via {tool.name})"
+        tried.append(f"{tool.name} ({why})")
+    reason = (
+        ", ".join(tried) if tried else "no clipboard tool found (wl-copy, xclip, xsel or pbcopy)"
+    )
     return (
-        f"could not copy to the clipboard: {why}; write the fragment with "
-        "--format fragment --out FILE and paste it from there"
+        f"could not copy to the clipboard: {reason}; write the fragment with "
+        "--format fragment -o FILE and paste it from there"
     )

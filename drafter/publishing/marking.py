@@ -33,6 +33,7 @@ from drafter.checker.extract import (
     extract_paragraphs,
     flatten,
 )
+from drafter.checker.placeholders import PATTERN as PLACEHOLDER
 from drafter.models import QuoteCheck, Source
 from drafter.sources import frontmatter
 
@@ -172,6 +173,8 @@ def locate(
             pos = _find_quoted(p, parts[0], max(line_start, cursor[i]))
             if pos < 0:
                 pos = _find_quoted(p, parts[0], cursor[i])
+            if pos < 0:  # an outer quotation listed after one nested in it (‘“…,” she said’)
+                pos = _find_quoted(p, parts[0], line_start)
             if pos < 0:
                 continue
             found = [Span(i, pos, pos + len(parts[0]), check, True, len(parts) == 1)]
@@ -188,7 +191,7 @@ def locate(
             missing.append(check)
             continue
         for s in found:
-            cursor[s.para] = s.end
+            cursor[s.para] = max(cursor[s.para], s.end)
         spans += found
     return spans, missing
 
@@ -383,3 +386,19 @@ def body_html(
         _add_styles(out_tokens, styles)
     html = MD.renderer.render(out_tokens, MD.options, {})
     return html, missing
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def mark_placeholders(html: str, style: str = "") -> str:
+    """Every placeholder (``[TK: …]``) in the text of ``html`` wrapped in
+    ``<mark class="placeholder">``, with ``style`` inline; tags and attributes are left alone
+    (markdown-it escapes ``>`` inside attributes, so a tag never holds one)."""
+    attrs = ' class="placeholder" title="drafter: placeholder, fill it in before publishing"'
+    if style:
+        attrs += f' style="{markupsafe.escape(style)}"'
+    parts = _TAG.split(html)
+    for i in range(0, len(parts), 2):  # even items: the text between tags
+        parts[i] = PLACEHOLDER.sub(lambda m: f"<mark{attrs}>{m.group(0)}</mark>", parts[i])
+    return "".join(parts)

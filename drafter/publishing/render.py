@@ -6,9 +6,10 @@ the three outputs as strings. Writes nothing; its only reads are its templates, 
 
 The rules that keep published quotes honest (DESIGN.md § Invariants 3 and 4):
 
-- **The gate.** Nothing is rendered while a quote fails, unless ``force=True``; then every
-  failing quote is visibly marked (``<mark class="quote-failed">`` plus a flag in HTML, a bold
-  warning paragraph in Markdown).
+- **The gate.** Nothing is rendered while a quote fails or a placeholder (``[TK: …]``) is
+  left, unless ``force=True``; then every failing quote is visibly marked
+  (``<mark class="quote-failed">`` plus a flag in HTML, a bold warning paragraph in Markdown)
+  and so is every placeholder (``<mark class="placeholder">``, a bold warning paragraph).
 - **Rendering never changes quote text.** The HTML body comes from ``marking`` (no raw HTML,
   no typographer, safe links only); templates autoescape.
 - **Read back and re-check.** After rendering, each output is read back (Markdown through the
@@ -21,14 +22,15 @@ The rules that keep published quotes honest (DESIGN.md § Invariants 3 and 4):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import markupsafe
 
 from drafter import resources
 from drafter.checker.extract import Paragraph, extract, extract_paragraphs
+from drafter.checker.report import blocking
 from drafter.errors import RenderMismatchError, UnverifiedQuotesError
-from drafter.models import CheckResult, QuoteCheck
+from drafter.models import CheckResult, Placeholder, QuoteCheck
 from drafter.publishing.marking import (
     MD,
     Marker,
@@ -36,6 +38,7 @@ from drafter.publishing.marking import (
     block_paragraphs,
     body_html,
     locate,
+    mark_placeholders,
     split_post,
     title_of,
 )
@@ -65,28 +68,38 @@ def fill(name: str, **context: object) -> str:
 # --- the three outputs -------------------------------------------------------------------
 
 
-def _markdown(post: Post, checks: Sequence[QuoteCheck], strict: bool) -> str:
-    """The body without front matter or comment blocks; a warning line before failing quotes."""
+def _markdown(
+    post: Post, checks: Sequence[QuoteCheck], strict: bool, slots: Sequence[Placeholder] = ()
+) -> str:
+    """The body without front matter or comment blocks; a warning line before failing quotes
+    and before each block that still holds a placeholder."""
     tokens = MD.parse(post.body)
     paras = block_paragraphs(tokens, post.first_line)
     spans, _ = locate([p for _, p in paras], checks)
     # The top-level block (its first body line) where each failing quote starts.
     tops = [t.map for t in tokens if t.level == 0 and t.nesting in (0, 1) and t.map is not None]
-    warn: dict[int, list[QuoteCheck]] = {}
+
+    def top_of(at: int) -> int:
+        return next((m[0] for m in tops if m[0] <= at < m[1]), at)
+
+    warn: dict[int, list[str]] = {}
     for s in spans:
         if s.first and not s.check.passed(strict):
             at = paras[s.para][1].line - post.first_line
-            top = next((m[0] for m in tops if m[0] <= at < m[1]), at)
-            warn.setdefault(top, []).append(s.check)
+            status = s.check.status.value.replace("_", " ")
+            warn.setdefault(top_of(at), []).append(
+                f"**⚠ UNVERIFIED QUOTE ({status}), line {s.check.quote.line}: "
+                "fix before publishing.**"
+            )
+    for slot in slots:
+        if slot.line >= post.first_line:  # a front-matter title's is not in the Markdown
+            warn.setdefault(top_of(slot.line - post.first_line), []).append(
+                f"**⚠ PLACEHOLDER, line {slot.line}: fill it in before publishing.**"
+            )
     out: list[str] = []
     for i, line in enumerate(post.body.split("\n")):
-        for check in warn.get(i, []):
-            status = check.status.value.replace("_", " ")
-            out += [
-                f"**⚠ UNVERIFIED QUOTE ({status}), line {check.quote.line}: "
-                "fix before publishing.**",
-                "",
-            ]
+        for text in dict.fromkeys(warn.get(i, [])):
+            out += [text, ""]
         if i in post.dropped:
             continue
         if i - 1 in post.dropped and not line.strip() and out and not out[-1].strip():
@@ -114,6 +127,8 @@ EMAIL_STYLES: Mapping[str, str] = {
     "hr": "border:0;border-top:1px solid #ddd;margin:28px 0;",
     "img": "max-width:100%;height:auto;",
 }
+# A placeholder in a forced preview page: inline too, so an email shows it.
+PLACEHOLDER_STYLE = "background:#fff3bf;color:#6b4e00;outline:2px dashed #e8a400;"
 
 
 def _check_title(title: str, post: Post) -> None:
@@ -131,36 +146,61 @@ def _check_title(title: str, post: Post) -> None:
         )
 
 
+def _without_title(post: Post, checks: Sequence[QuoteCheck]) -> tuple[Post, list[QuoteCheck]]:
+    """The post without its opening ``# title`` (newsletter editors take the title in a
+    field of their own), and the checks of the quotes left in it."""
+    tokens = MD.parse(post.body)
+    first = tokens[0] if tokens else None
+    if first is None or first.type != "heading_open" or first.tag != "h1" or first.map is None:
+        return post, list(checks)
+    start, end = first.map
+    lines = post.body.split("\n")
+    body = "\n".join("" if start <= i < end else line for i, line in enumerate(lines))
+    gone = range(post.first_line + start, post.first_line + end)
+    return replace(post, body=body), [c for c in checks if c.quote.line not in gone]
+
+
 def render(
-    draft_text: str, result: CheckResult, *, force: bool = False, fallback_title: str = ""
+    draft_text: str,
+    result: CheckResult,
+    *,
+    force: bool = False,
+    fallback_title: str = "",
+    fragment_title: bool = True,
 ) -> Rendered:
     """The publishable Markdown, preview page and fragment of a checked draft.
 
     ``result`` must be the check of ``draft_text``. Raises ``UnverifiedQuotesError`` while a
-    quote fails (unless ``force``) and ``RenderMismatchError`` when an output's quotes are not
-    exactly the checked ones.
+    quote fails or a placeholder is left (unless ``force``: then both are marked) and
+    ``RenderMismatchError`` when an output's quotes are not exactly the checked ones.
+    ``fragment_title=False`` leaves the title out of the fragment.
     """
-    if not result.ok and not force:
-        ids = ", ".join(c.quote.id for c in result.failed)
+    if not result.publishable and not force:
         raise UnverifiedQuotesError(
-            f"{result.draft}: not rendered: {len(result.failed)} quote(s) fail the check "
-            f"({ids}); fix them or pass --force to render with them marked"
+            f"{result.draft}: not rendered: {blocking(result)}; fix them or pass --force to "
+            "render with them marked"
         )
-    checks = result.checks
     post = split_post(draft_text)
     title = title_of(post, fallback_title)
     _check_title(title, post)
 
-    md = _markdown(post, checks, result.strict)
-    recheck("md", [(q.text, q.kind.value, q.single) for q in extract(md, result.sources)], checks)
+    md = _markdown(post, result.checks, result.strict, result.placeholders)
+    recheck(
+        "md",
+        [(q.text, q.kind.value, q.single) for q in extract(md, result.sources)],
+        result.checks,
+    )
 
     outputs: dict[str, str] = {}
     for fmt, template, styles in (
         ("html", "post.html.j2", EMAIL_STYLES),
         ("fragment", "fragment.html.j2", None),
     ):
+        shown, checks = post, list(result.checks)
+        if fmt == "fragment" and not fragment_title:
+            shown, checks = _without_title(post, checks)
         body, missing = body_html(
-            post, checks, Marker(result.strict), styles=styles, sources=result.sources
+            shown, checks, Marker(result.strict), styles=styles, sources=result.sources
         )
         if missing:
             q = missing[0].quote
@@ -173,11 +213,12 @@ def render(
         text = fill(
             template,
             title=title,
-            body=markupsafe.Markup(body),
+            body=markupsafe.Markup(mark_placeholders(body, PLACEHOLDER_STYLE if styles else "")),
             meta=post.meta,
-            show_title=not starts_with_title,
-            forced=not result.ok,
+            show_title=not starts_with_title and (fmt != "fragment" or fragment_title),
+            forced=not result.publishable,
             failed=len(result.failed),
+            placeholders=len(result.placeholders),
         )
         paras, marked = read(text)
         found = extract_paragraphs(paras, result.sources)

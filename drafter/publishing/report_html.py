@@ -27,7 +27,15 @@ from drafter import resources
 from drafter.checker.extract import paragraphs
 from drafter.checker.report import summary, where
 from drafter.models import CheckResult, QuoteCheck, Source, Status
-from drafter.publishing.marking import Marker, Post, body_html, safe_url, split_post, title_of
+from drafter.publishing.marking import (
+    Marker,
+    Post,
+    body_html,
+    mark_placeholders,
+    safe_url,
+    split_post,
+    title_of,
+)
 from drafter.publishing.render import fill
 
 # Status → colour group. The groups' colours live in templates/report.css.
@@ -252,7 +260,8 @@ def to_html(result: CheckResult, draft_markdown: str) -> str:
         summary=summary(result),
         stats=stats(result, post),
         groups={c.quote.id: group(c, result.strict) for c in result.checks},
-        body=markupsafe.Markup(body),
+        body=markupsafe.Markup(mark_placeholders(body)),
+        placeholders=result.placeholders,
         unplaced=unplaced,
         sources=sources,
         css=markupsafe.Markup(css),
