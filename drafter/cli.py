@@ -232,6 +232,27 @@ def chunk(source: str, fmt: str) -> None:
 # --- drafting: `draft` and `revise` (drafter/draft.py does the work) ---------------------
 
 
+_MODEL = click.option(
+    "--model",
+    "-m",
+    envvar="DRAFTER_MODEL",
+    help="Claude model [env DRAFTER_MODEL; default: the tested one, see `drafter models`].",
+)
+_EFFORT = click.option(
+    "--effort",
+    type=click.Choice(["low", "medium", "high"]),
+    help="How much the model thinks and writes [default: the model's own].",
+)
+
+
+def _run_log() -> Path:
+    """The run log: $DRAFTER_RUN_LOG, else runs.sqlite in drafter's user folder."""
+    import os
+
+    env = os.environ.get("DRAFTER_RUN_LOG")
+    return Path(env) if env else Path(click.get_app_dir("drafter")) / "runs.sqlite"
+
+
 class _Progress:
     """Progress on stderr. On a terminal the model's running counts ("model: …") overwrite
     one line instead of scrolling; in a log every message is its own line."""
@@ -299,11 +320,8 @@ def _print_outcome(outcome: Any) -> None:
 @click.option(
     "--out", type=_PATH, metavar="DIR", help="Output folder [default: drafts/N or drafts/<angle>]."
 )
-@click.option(
-    "--model",
-    envvar="DRAFTER_MODEL",
-    help="Claude model [env DRAFTER_MODEL; default: the newest Sonnet the SDK lists].",
-)
+@_MODEL
+@_EFFORT
 @click.option("--offline", is_flag=True, help="Use the offline drafter (no model, no key).")
 @click.option("--force", is_flag=True, help="Replace an existing draft.md.")
 def draft(
@@ -315,6 +333,7 @@ def draft(
     model: str | None,
     offline: bool,
     force: bool,
+    effort: str | None,
 ) -> None:
     """Draft a post in the house style from SOURCES (files or http(s) URLs), check it, and
     write the report.
@@ -329,7 +348,7 @@ def draft(
     from drafter.sources.ingest import is_url
 
     refs = tuple(ref if is_url(ref) else Path(ref) for ref in sources)
-    job = DraftJob(refs, angle, notes, number, out, model, offline, force)
+    job = DraftJob(refs, angle, notes, number, out, model, offline, force, effort, _run_log())
     progress = _Progress()
     try:
         outcome = run_draft(job, api_key=os.environ.get("ANTHROPIC_API_KEY"), progress=progress)
@@ -343,12 +362,9 @@ def draft(
 @main.command()
 @click.argument("draft_path", metavar="DRAFT", type=_PATH)
 @click.option("--note", required=True, help="What the revision should change.")
-@click.option(
-    "--model",
-    envvar="DRAFTER_MODEL",
-    help="Claude model [env DRAFTER_MODEL; default: the newest Sonnet the SDK lists].",
-)
-def revise(draft_path: Path, note: str, model: str | None) -> None:
+@_MODEL
+@_EFFORT
+def revise(draft_path: Path, note: str, model: str | None, effort: str | None) -> None:
     """Revise DRAFT (possibly hand-edited) with the model, keeping the old version beside it
     as draft.v1.md, draft.v2.md, …; then check the new one."""
     import os
@@ -362,6 +378,8 @@ def revise(draft_path: Path, note: str, model: str | None) -> None:
             note,
             api_key=os.environ.get("ANTHROPIC_API_KEY"),
             model=model,
+            effort=effort,
+            log=_run_log(),
             progress=progress,
         )
     finally:
