@@ -389,6 +389,85 @@ def revise(draft_path: Path, note: str, model: str | None, effort: str | None) -
         sys.exit(EXIT_CHECK_FAILED)
 
 
+@main.command()
+@click.option("--check", is_flag=True, help="Send one minimal request with ANTHROPIC_API_KEY.")
+@_MODEL
+def models(check: bool, model: str | None) -> None:
+    """The models drafter knows: request contracts and prices (with their sources). With
+    --check, one minimal real request (a few tokens) says whether the key, the model and the
+    structured answer work; exit 3 with what to do when they do not."""
+    import os
+
+    from drafter.drafting import catalog, llm
+    from drafter.errors import UsageError
+
+    if not check:
+        click.echo(catalog.table(llm.sdk_models()), nl=False)
+        return
+    key = os.environ.get("ANTHROPIC_API_KEY")
+    if not key:
+        raise UsageError("models --check needs ANTHROPIC_API_KEY set (the key to check)")
+    progress = _Progress()
+    try:
+        lines = catalog.check(key, model, progress)
+    finally:
+        progress.close()
+    click.echo("\n".join(lines))
+
+
+@main.command()
+@click.option("--limit", "-n", type=click.IntRange(1, 10_000), default=20, show_default=True)
+def logs(limit: int) -> None:
+    """The most recent model calls of `draft` and `revise` (the run log), oldest first."""
+    from drafter.drafting.runlog import RunLog
+
+    path = _run_log()
+    entries = RunLog(path).recent(limit)
+    if not entries:
+        click.echo(f"no model calls in {path} yet")
+        return
+    for e in entries:
+        dollars = "no price" if e.cost_usd is None else f"${e.cost_usd:.4f}"
+        click.echo(
+            f"{e.time}  {e.command:<6} {e.purpose:<6} {e.model:<18} in {e.input_tokens:,} "
+            f"out {e.output_tokens:,} (thinking {e.thinking_tokens:,}) "
+            f"cache w {e.cache_write_tokens:,} r {e.cache_read_tokens:,}  {dollars:>9}  "
+            f"{e.seconds:.1f} s  {e.outcome[:60]}  "
+            f"{e.folder} {e.request_hash[:12]}"
+        )
+
+
+@main.command()
+@click.option("--since", metavar="DATE", default="", help="Only calls from DATE (YYYY-MM-DD) on.")
+def costs(since: str) -> None:
+    """What the model calls cost, summed by model and by draft folder (from the run log)."""
+    import datetime as dt
+
+    from drafter.drafting.runlog import RunLog
+    from drafter.errors import UsageError
+
+    if since:
+        try:
+            dt.date.fromisoformat(since)
+        except ValueError:
+            raise UsageError(f"--since {since}: not a date (YYYY-MM-DD)") from None
+    by_model, by_folder = RunLog(_run_log()).costs(since)
+    if not by_model:
+        click.echo("no model calls" + (f" since {since}" if since else "") + " in the run log")
+        return
+    for title, totals in (("by model", by_model), ("by draft", by_folder)):
+        click.echo(title + ":")
+        for t in totals:
+            note = f" (+{t.unpriced} call(s) without a price)" if t.unpriced else ""
+            click.echo(
+                f"  {t.key}: {t.calls} call(s), input {t.input_tokens:,}, output "
+                f"{t.output_tokens:,}, cache write {t.cache_write_tokens:,}, cache read "
+                f"{t.cache_read_tokens:,} tokens; ${t.cost_usd:.4f}{note}"
+            )
+    total = sum(t.cost_usd for t in by_model)
+    click.echo(f"total: ${total:.4f}" + (f" since {since}" if since else ""))
+
+
 # --- the source library ---------------------------------------------------------------------
 
 _library_option = click.option(

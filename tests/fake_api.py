@@ -7,11 +7,12 @@ request is first checked the way the real API checks it, and refused with the re
 shape (``{"type": "error", "error": {"type", "message"}, "request_id"}``) and status:
 
 - its body against the SDK's own parameter types (``MessageCreateParamsStreaming``, through
-  pydantic, the SDK's validation library), unknown top-level fields included;
+  pydantic, the SDK's validation library), unknown top-level fields included (the SDK's types no longer
+  have sampling parameters, so ``temperature`` is refused as unknown);
 - per model family (``RULES``, written from Anthropic's documentation, independently of
   drafter's own contract table): forced ``tool_choice`` (Sonnet 5.5, Opus 5.5, Fable and
   Mythos 5.1), the accepted ``thinking.type`` values (``disabled`` is a 400 on Sonnet 5.5),
-  manual thinking budgets, assistant prefill, sampling parameters, effort levels, the output
+  manual thinking budgets, assistant prefill, effort levels, the output
   limit, and ``output_config.format`` schemas whose objects do not close their properties;
 - replayed assistant turns whose thinking blocks are not sent back unchanged, where thinking
   blocks are tied to the model and conversation.
@@ -55,30 +56,30 @@ class Rules:
     efforts: frozenset[str]  # empty: no effort parameter
     tied_thinking: bool  # replayed thinking blocks must come back unchanged
     prefill: bool
-    sampling: bool
     max_output: int
 
 
 _SONNET_55 = Rules(
-    False, frozenset({"adaptive", "between_tools"}), True, _ALL_EFFORTS, True, False, False, 128_000
+    forced_tool=False,
+    thinking_types=frozenset({"adaptive", "between_tools"}),
+    thinks_by_default=True,
+    efforts=_ALL_EFFORTS,
+    tied_thinking=True,
+    prefill=False,
+    max_output=128_000,
 )
-_ALWAYS_ON = Rules(False, frozenset({"adaptive"}), True, _ALL_EFFORTS, True, False, False, 128_000)
-_FIVE = Rules(
-    True, frozenset({"adaptive", "disabled"}), True, _ALL_EFFORTS, False, False, False, 128_000
-)
+_ALWAYS_ON = Rules(False, frozenset({"adaptive"}), True, _ALL_EFFORTS, True, False, 128_000)
+_FIVE = Rules(True, frozenset({"adaptive", "disabled"}), True, _ALL_EFFORTS, False, False, 128_000)
 _FOUR_EFFORT = Rules(
-    True,
-    frozenset({"enabled", "disabled", "adaptive"}),
-    False,
-    frozenset({"low", "medium", "high", "max"}),
-    False,
-    False,
-    True,
-    64_000,
+    forced_tool=True,
+    thinking_types=frozenset({"enabled", "disabled", "adaptive"}),
+    thinks_by_default=False,
+    efforts=frozenset({"low", "medium", "high", "max"}),
+    tied_thinking=False,
+    prefill=False,
+    max_output=64_000,
 )
-_FOUR = Rules(
-    True, frozenset({"enabled", "disabled"}), False, frozenset(), False, True, True, 64_000
-)
+_FOUR = Rules(True, frozenset({"enabled", "disabled"}), False, frozenset(), False, True, 64_000)
 
 RULES: tuple[tuple[str, Rules], ...] = (
     (r"claude-sonnet-5-5", _SONNET_55),
@@ -167,10 +168,6 @@ def check_request(body: dict[str, Any], sent: dict[str, list[dict[str, Any]]]) -
             400,
             "invalid_request_error",
             f"output_config.effort: {effort!r} is not supported on {model}",
-        )
-    if not rules.sampling and any(k in body for k in ("temperature", "top_p", "top_k")):
-        raise Refused(
-            400, "invalid_request_error", f"sampling parameters are not supported on {model}"
         )
     messages = body["messages"]
     if messages and messages[-1]["role"] == "assistant" and not rules.prefill:
@@ -420,3 +417,11 @@ class FakeAPI:
     def make_client(self, api_key: str, **_: Any) -> Any:
         http = httpx2.Client(transport=httpx2.MockTransport(self.handler))
         return REAL_MAKE_CLIENT(api_key, http_client=http, max_retries=2)
+
+
+# The shape of a request drafter sent before structured outputs (and of the shared cases'
+# stand-in answers): a forced tool call, answered by claude-sonnet-4-5.
+BASE_TOOL_REQUEST: dict[str, Any] = {
+    "model": "claude-sonnet-4-5",
+    "tool_choice": {"type": "tool", "name": "write_draft"},
+}

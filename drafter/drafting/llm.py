@@ -337,3 +337,22 @@ def _status_error(exc: Any, request: dict[str, Any], seen: _Seen) -> ModelServic
         f"the model service failed with HTTP {code} ({_detail(exc)}) after {MAX_RETRIES} "
         f"retries; {RESUME}"
     )
+
+
+def sdk_models() -> list[str]:
+    """The model ids the installed SDK lists (its ``Model`` type), in its order."""
+    from typing import get_args
+
+    from anthropic.types.model import Model
+
+    names: list[str] = []
+
+    def collect(tp: object) -> None:
+        for arg in get_args(tp):
+            if isinstance(arg, str):
+                names.append(arg)
+            else:
+                collect(arg)
+
+    collect(Model)
+    return names
