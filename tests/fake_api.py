@@ -7,8 +7,8 @@ request is first checked the way the real API checks it, and refused with the re
 shape (``{"type": "error", "error": {"type", "message"}, "request_id"}``) and status:
 
 - its body against the SDK's own parameter types (``MessageCreateParamsStreaming``, through
-  pydantic, the SDK's validation library), unknown top-level fields included (the SDK's types no longer
-  have sampling parameters, so ``temperature`` is refused as unknown);
+  pydantic, the SDK's validation library), unknown top-level fields included (the SDK's types
+  no longer have sampling parameters, so ``temperature`` is refused as unknown);
 - per model family (``RULES``, written from Anthropic's documentation, independently of
   drafter's own contract table): forced ``tool_choice`` (Sonnet 5.5, Opus 5.5, Fable and
   Mythos 5.1), the accepted ``thinking.type`` values (``disabled`` is a 400 on Sonnet 5.5),

@@ -69,6 +69,10 @@ ALTERED = answer(
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return setup_env(tmp_path, monkeypatch)
+
+
+def setup_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working folder with the key set, the default model, and instant SDK backoff."""
     import anthropic._base_client as base
 

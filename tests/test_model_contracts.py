@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import typing
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,8 +26,14 @@ from drafter.drafting import contracts, llm, pricing
 from drafter.drafting.pricing import Usage
 
 from . import fake_api
-from .fake_api import FAKE_KEY, FakeAPI, Refused, check_request, error, reply, sse_body, stream
-from .test_draft_model import GOOD, INVENTED, REVISED, draft, env, use  # noqa: F401
+from .fake_api import FakeAPI, Refused, check_request, error, reply, sse_body, stream
+from .test_draft_model import GOOD, INVENTED, REVISED, draft, setup_env, use
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return setup_env(tmp_path, monkeypatch)
+
 
 # One model of every family in drafter's table (the test below checks none is missed).
 FAMILY_MODELS = (
@@ -59,7 +66,7 @@ def test_draft_repair_revise_against_the_documented_contract(
     assert result.exit_code == 0, result.output
     assert revise("--model", model).exit_code == 0
     assert api.refusals == []  # every request was one the real API accepts for this model
-    first, repair, revised = api.requests
+    first, repair, _revised = api.requests
     assert {r["model"] for r in api.requests} == {model}
     choice = contracts.contract_for(model)
     assert first["max_tokens"] == choice.contract.max_tokens
@@ -165,7 +172,7 @@ def test_the_fake_api_refuses_a_replay_whose_thinking_was_changed() -> None:
     assert thinking and "signature_delta" in text
     turn = {"role": "assistant", "content": [{"type": "text", "text": raw}]}
     again = {"role": "user", "content": "fix it"}
-    body = {**BASE, "messages": [*BASE["messages"], turn, again]}
+    body = {**BASE, "messages": [BASE["messages"][0], turn, again]}
     with pytest.raises(Refused, match="unchanged"):
         check_request(body, {raw: thinking})
     turn["content"] = [*thinking, *turn["content"]]
@@ -350,9 +357,9 @@ def _case_body(scenario: str) -> bytes:
 
 class _Case(BaseHTTPRequestHandler):
     scenario = "cut"
-    posts: list[str] = []
+    posts: typing.ClassVar[list[str]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("content-length", 0)))
         type(self).posts.append(self.path)
         data = _case_body(self.scenario)
