@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python benchmarks/draft_cost.py [MODEL]
 Builds the exact first request `drafter draft examples/rtz-767/scmp.md` sends (drafter's own
-code), measures each part in characters and estimates tokens at 4 characters a token (no
-tokenizer offline: an estimate, good to about ±20% for English prose and JSON). Then prices
+code) and estimates each part's tokens at 4 characters a token (``prompting.estimated_tokens``;
+no tokenizer offline: an estimate, good to about ±20% for English prose and JSON). Then prices
 a draft (cache write of the prefix), one repair round and one revise (cache reads) with the
 row in effect today. Output tokens are assumed: a post's JSON answer plus thinking at the
 model's default effort (both printed; the run's real counts are in run.json and the log).
@@ -21,7 +21,6 @@ from drafter.sources.chunk import chunk
 from drafter.sources.ingest import load_source
 
 ROOT = Path(__file__).resolve().parent.parent
-CHARS_PER_TOKEN = 4
 ANSWER_TOKENS = 1_500  # a post's JSON: titles, commentary, lead-ins, passage ids
 THINKING_TOKENS = 3_000  # adaptive thinking at effort high, a guess stated as such
 
@@ -36,9 +35,9 @@ def main() -> None:
     )
     choice = contracts.contract_for(model)
     request = prompting.request(choice.contract, model, prompts, passages, task)
-    cached = len(prompts.system) + len(prompts.exemplar) + len(passages)
-    fresh = len(task) + len(json.dumps(request["output_config"]))
-    prefix, rest = cached // CHARS_PER_TOKEN, fresh // CHARS_PER_TOKEN
+    fresh = (task, json.dumps(request["output_config"]))
+    prefix = prompting.estimated_tokens(prompts.system, prompts.exemplar, passages)
+    rest = prompting.estimated_tokens(*fresh)
     out = ANSWER_TOKENS + THINKING_TOKENS
     answer = ANSWER_TOKENS  # the repair and revise replay or read back one post
     calls = {
@@ -46,7 +45,7 @@ def main() -> None:
         "repair": Usage(rest + answer + 300, out, 0, prefix, THINKING_TOKENS),
         "revise": Usage(rest + answer, out, 0, prefix, THINKING_TOKENS),
     }
-    print(f"model {model}; request: {cached:,} cached chars, {fresh:,} fresh chars")
+    print(f"model {model}; request: about {prefix:,} cached and {rest:,} fresh tokens")
     print(f"{'call':<8} {'input':>7} {'output':>7} {'c.write':>8} {'c.read':>8} {'US$':>8}")
     total = 0.0
     for name, usage in calls.items():

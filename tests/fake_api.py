@@ -27,9 +27,12 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx2
@@ -417,6 +420,44 @@ class FakeAPI:
     def make_client(self, api_key: str, **_: Any) -> Any:
         http = httpx2.Client(transport=httpx2.MockTransport(self.handler))
         return REAL_MAKE_CLIENT(api_key, http_client=http, max_retries=2)
+
+
+@contextmanager
+def serve(api: FakeAPI) -> Iterator[str]:
+    """``api`` as a real HTTP server on 127.0.0.1 (for ANTHROPIC_BASE_URL); yields its URL.
+    A step that raises closes the connection without an answer."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            request = httpx2.Request(
+                "POST", f"http://127.0.0.1{self.path}", headers=dict(self.headers), content=body
+            )
+            try:
+                response = api.handler(request)
+                data = response.read()
+            except Exception:
+                self.close_connection = True
+                return
+            self.send_response(response.status_code)
+            for key, value in response.headers.items():
+                if key.lower() not in ("content-length", "transfer-encoding", "content-encoding"):
+                    self.send_header(key, value)
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 # The shape of a request drafter sent before structured outputs (and of the shared cases'

@@ -107,6 +107,17 @@ def test_an_unknown_model_gets_the_conservative_contract_and_a_note(
     assert "again" not in last
 
 
+def test_a_prefix_under_the_cache_minimum_is_said(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = env / "short.md"
+    source.write_text("---\ntitle: Short\npublication: Wire\n---\nOne line.\n", encoding="utf-8")
+    use(monkeypatch, FakeAPI(reply(GOOD), reply(GOOD)))
+    args = ["draft", str(source), "--angle", "x", "--out", "out", "-m", "claude-haiku-4-5"]
+    result = CliRunner().invoke(main, args)
+    assert "under claude-haiku-4-5's prompt-cache minimum (4,096)" in result.stderr
+
+
 def test_a_model_drafter_cannot_price_is_refused_with_a_note(env: Path) -> None:
     result = draft("-m", "claude-fable-5-2")
     assert result.exit_code == 2

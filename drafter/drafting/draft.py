@@ -351,6 +351,7 @@ def run_draft(
             passages,
             "draft_task.j2",
             number=job.number,
+            progress=progress,
             angle=job.angle,
             notes=notes.strip(),
         )
@@ -427,6 +428,7 @@ def _request(
     task_template: str,
     *,
     number: int | None,
+    progress: Progress,
     **values: str,
 ) -> tuple[dict[str, Any], prompting.Prompts]:
     """The first Messages API request of a draft or a revision, and the prompts it used."""
@@ -436,6 +438,14 @@ def _request(
     )
     passages_text = prompting.passages_text(sources, list(passages.values()))
     req = prompting.request(choice.contract, choice.model, prompts, passages_text, task, effort)
+    # The prompt cache only takes a prefix of the model's minimum size; say so rather than let
+    # the revise and repair rounds quietly pay full price for it.
+    prefix = prompting.estimated_tokens(prompts.system, prompts.exemplar, passages_text)
+    if prefix < choice.contract.cache_min_tokens:
+        progress(
+            f"note: the cached prefix (about {prefix:,} tokens) is under {choice.model}'s prompt-"
+            f"cache minimum ({choice.contract.cache_min_tokens:,}); it will be sent uncached"
+        )
     return req, prompts
 
 
@@ -517,6 +527,7 @@ def run_revise(
         passages,
         "revise_task.j2",
         number=number,
+        progress=progress,
         draft=doc.body.strip(),
         note=note.strip(),
     )

@@ -172,6 +172,11 @@ def repair_request(
     }
 
 
+def estimated_tokens(*texts: str) -> int:
+    """Roughly how many tokens ``texts`` make (4 characters a token; no tokenizer offline)."""
+    return sum(len(t) for t in texts) // 4
+
+
 def request_hash(req: dict[str, Any]) -> str:
     """The cache key: the request's canonical JSON (it holds no key or credential)."""
     return sha256(json.dumps(req, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
