@@ -340,7 +340,7 @@ def draft(
 
     Uses Claude with ANTHROPIC_API_KEY; without a key (or with --offline) the offline drafter
     picks the quotes and leaves [TK: …] slots for the commentary. Exit 0 when every quote
-    passes, 1 when any fails, 3 when the model service fails (rerun to resume).
+    passes, 1 when any fails, 3 when the model service fails (the message says what to do).
     """
     import os
 
@@ -458,7 +458,11 @@ def costs(since: str) -> None:
     for title, totals in (("by model", by_model), ("by draft", by_folder)):
         click.echo(title + ":")
         for t in totals:
-            note = f" (+{t.unpriced} call(s) without a price)" if t.unpriced else ""
+            note = (
+                f" (+{t.unpriced} call(s) of unknown cost: failed or unpriced)"
+                if t.unpriced
+                else ""
+            )
             click.echo(
                 f"  {t.key}: {t.calls} call(s), input {t.input_tokens:,}, output "
                 f"{t.output_tokens:,}, cache write {t.cache_write_tokens:,}, cache read "

@@ -312,8 +312,8 @@ def run_draft(
     draft_path = folder / "draft.md"
     if draft_path.exists() and not job.force:
         raise OutputExistsError(str(draft_path))
-    offline = job.offline or not api_key
-    choice = None if offline else choose_model(job.model, job.effort, progress)
+    # The model is settled before anything is written: a model drafter will not use is exit 2.
+    choice = None if job.offline or not api_key else choose_model(job.model, job.effort, progress)
     sources = _load_sources(job.sources, progress)
     passages = _passages(sources)
 
@@ -331,7 +331,7 @@ def run_draft(
     }
     meta: dict[str, Any] = {"sources": entries}
     calls: Sequence[Call] = ()
-    if offline:
+    if choice is None:
         why = "--offline" if job.offline else "no ANTHROPIC_API_KEY in the environment"
         progress(f"offline drafter ({why}): no model; commentary is left as [TK: …] slots")
         from drafter.drafting import offline as offline_drafter
@@ -342,7 +342,6 @@ def run_draft(
         drafted_by = "offline"
         note = "drafter offline draft: replace every [TK: …] slot with your own words."
     else:
-        assert choice is not None
         model = choice.model
         first, prompts = _request(
             choice,
@@ -363,7 +362,14 @@ def run_draft(
             }
         )
         session = Session(
-            folder, str(api_key), progress, clock, client_factory, "draft", _log(job.log), now
+            folder,
+            str(api_key),
+            progress,
+            clock,
+            client_factory,
+            command="draft",
+            log=_log(job.log),
+            now=now,
         )
         answer, removed = _ask_model(folder, run, first, passages, sources, session)
         answer = compose.house_title(answer, job.number)
@@ -543,7 +549,9 @@ def run_revise(
         "prompts": dict(prompts.hashes),
         **_settings(choice, effort),
     }
-    session = Session(folder, api_key, progress, clock, client_factory, "revise", _log(log), now)
+    session = Session(
+        folder, api_key, progress, clock, client_factory, command="revise", log=_log(log), now=now
+    )
     answer, removed = _ask_model(folder, run, first, passages, sources, session)
     answer = compose.house_title(answer, number)
     # Keep the writer's current version beside the new one before replacing it.
