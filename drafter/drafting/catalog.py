@@ -42,14 +42,16 @@ def table(sdk_models: Sequence[str]) -> str:
     """The models drafter knows: each family's contract, each price row, each refusal, and
     any model in the SDK's list that has none of these (there should be none)."""
     lines = [f"Default model: {contracts.DEFAULT_MODEL} (the one drafter's tests run against)", ""]
-    lines.append("Request contracts (every family answers through output_config.format):")
+    lines.append(
+        "Request contracts (every family answers through output_config.format; the repair "
+        "round replays the model's turn unchanged, thinking blocks included):"
+    )
     for c in (*contracts.CONTRACTS, contracts.CONSERVATIVE):
         effort = f"effort default {c.effort_default}" if c.effort_default else "no effort setting"
-        replay = "; thinking replayed unchanged" if c.replay_thinking else ""
         lines.append(f"  {c.family}")
         lines.append(
             f"      thinking {c.thinking_note}; {effort}; max_tokens {c.max_tokens:,}; "
-            f"cache from {c.cache_min_tokens:,} tokens{replay}"
+            f"cache from {c.cache_min_tokens:,} tokens"
         )
         if c.notes:
             lines.append(f"      {c.notes}")

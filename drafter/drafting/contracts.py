@@ -1,8 +1,10 @@
 """How to ask each model family for a draft: the one request-contract table. Pure data.
 
-A model id maps to a ``Contract``: how the structured answer is asked for, what to send
-for thinking and effort, the ``max_tokens`` budget (thinking tokens count against it), the
-prompt-cache minimum, and whether its thinking blocks must be replayed unchanged. Prices are
+A model id maps to a ``Contract``: what to send for thinking and effort, the ``max_tokens``
+budget (thinking tokens count against it) and the prompt-cache minimum. What every family
+shares: the structured answer through ``output_config.format``, and a repair round that replays
+the model's turn exactly as it came (thinking blocks are tied to the model and conversation on
+the newest models, and harmless to send back on the others). Prices are
 in ``pricing`` (with their sources and effective dates). ``prompting`` reads the contract;
 ``drafter models`` prints it.
 
@@ -38,7 +40,6 @@ class Contract:
     effort_default: str | None  # None: the model takes no effort setting
     max_tokens: int
     cache_min_tokens: int
-    replay_thinking: bool  # thinking blocks go back unchanged when a turn is replayed
     notes: str = ""
 
     def matches(self, model: str) -> bool:
@@ -59,7 +60,6 @@ CONTRACTS: tuple[Contract, ...] = (
         "high",
         THINKING_BUDGET,
         512,
-        True,
         "forced tool_choice, thinking budgets, prefill and sampling parameters are a 400",
     ),
     Contract(
@@ -69,7 +69,6 @@ CONTRACTS: tuple[Contract, ...] = (
         "medium",
         THINKING_BUDGET,
         512,
-        True,
         "forced tool_choice is a 400; thinking cannot be disabled",
     ),
     Contract(
@@ -79,7 +78,6 @@ CONTRACTS: tuple[Contract, ...] = (
         "high",
         THINKING_BUDGET,
         512,
-        True,
         "forced tool_choice is a 400; Fable may answer stop_reason refusal",
     ),
     Contract(
@@ -89,7 +87,6 @@ CONTRACTS: tuple[Contract, ...] = (
         "high",
         THINKING_BUDGET,
         512,
-        False,
         "sampling parameters are a 400; Sonnet 5 caches from 1,024 tokens",
     ),
     Contract(
@@ -99,7 +96,6 @@ CONTRACTS: tuple[Contract, ...] = (
         "high",
         PLAIN_BUDGET,
         4096,
-        False,
         "cache minimum 1,024 to 4,096 tokens by model (4,096 assumed)",
     ),
     Contract(
@@ -109,7 +105,6 @@ CONTRACTS: tuple[Contract, ...] = (
         None,
         PLAIN_BUDGET,
         4096,
-        False,
         "no effort parameter; Sonnet 4.5 retires on 2026-11-30",
     ),
 )
@@ -123,7 +118,6 @@ CONSERVATIVE = Contract(
     None,
     PLAIN_BUDGET,
     4096,
-    True,
     "not in drafter's table: structured outputs, no thinking or effort settings",
 )
 

@@ -88,8 +88,9 @@ PRICES: dict[str, tuple[Price, ...]] = {
             20.0,
             5.0,
             0.2,
-            "",
-            _OPUS_5_PAGE + " ($4/$20); cache rates from the Opus 5.5 model page",
+            "2026-09-22",
+            _OPUS_5_PAGE + " ($4/$20); its cache rates only on the translated Opus 5.5 model "
+            "pages (zh-CN, es), not yet on an English one",
         ),
     ),
     "claude-opus-5": (Price(5.0, 25.0, 6.25, 0.5, "2026-07-24", PRICING_PAGE),),

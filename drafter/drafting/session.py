@@ -109,12 +109,8 @@ class Session:
         )
         self.progress(f"{purpose}: " + describe(reply.model, reply.usage, dollars))
         if reply.stop_reason in ("max_tokens", "model_context_window_exceeded"):
-            thinking = reply.usage.thinking_tokens
             error = ModelAnswerError(
-                f"the model's answer was cut off at max_tokens ({request.get('max_tokens')}"
-                + (f", {thinking:,} of them thinking" if thinking else "")
-                + ") before it was complete; try --effort low or a shorter set of sources",
-                partial=reply.answer or [dict(b) for b in reply.content],
+                _cut_off(reply, request), partial=reply.answer or [dict(b) for b in reply.content]
             )
             self._record(replace(call, outcome=str(error)))
             raise error
@@ -175,6 +171,21 @@ class Session:
         except (OSError, ValueError, KeyError, TypeError):
             self.progress(f"{path}: unreadable cache entry; asking the model again")
             return None
+
+
+def _cut_off(reply: Reply, request: dict[str, Any]) -> str:
+    """Why a paid-for answer stopped short, and what to change."""
+    if reply.stop_reason == "model_context_window_exceeded":
+        return (
+            "the model's answer was cut off at the end of its context window; draft from "
+            "fewer or shorter sources"
+        )
+    thinking = reply.usage.thinking_tokens
+    return (
+        f"the model's answer was cut off at max_tokens ({request.get('max_tokens')}"
+        + (f", {thinking:,} of them thinking" if thinking else "")
+        + ") before it was complete; try --effort low (where the model takes it) or fewer sources"
+    )
 
 
 def _store(path: Path, key: str, purpose: str, reply: Reply) -> None:
