@@ -400,7 +400,10 @@ def choose_model(model: str | None, effort: str | None, progress: Progress) -> c
     choice = contracts.contract_for(model or contracts.default_model())
     why = contracts.refusal(choice.model)
     if why:
-        raise UsageError(f"--model {choice.model}: drafter does not draft with it: {why}")
+        raise UsageError(
+            f"model {choice.model} (--model/-m or DRAFTER_MODEL): drafter does not draft with "
+            f"it: {why}"
+        )
     if effort is not None and choice.contract.effort_default is None:
         raise UsageError(
             f"--effort {effort}: {choice.model} takes no effort setting "

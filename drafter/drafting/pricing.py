@@ -99,12 +99,20 @@ PRICES: dict[str, tuple[Price, ...]] = {
     "claude-opus-4-6": (Price(5.0, 25.0, 6.25, 0.5, "", PRICING_PAGE),),
     "claude-opus-4-5": (Price(5.0, 25.0, 6.25, 0.5, "2025-11-24", PRICING_PAGE),),
     "claude-sonnet-5-5": (
-        Price(2.0, 10.0, 2.5, 0.2, "2026-09-28", _OPUS_5_PAGE + "; as Sonnet 5 at release"),
+        Price(
+            2.0,
+            10.0,
+            2.5,
+            0.2,
+            "2026-09-28",
+            _OPUS_5_PAGE + " ($2/$10); Sonnet 5's cache rates, which it had at release",
+        ),
         Price(2.0, 10.0, 2.5, 0.1, "2026-10-07", _SONNET_55_GUIDE),
     ),
     "claude-sonnet-5": (Price(2.0, 10.0, 2.5, 0.2, "2026-06-30", _SONNET_55_GUIDE.split(";")[0]),),
     "claude-sonnet-4-6": (Price(3.0, 15.0, 3.75, 0.3, "", PRICING_PAGE),),
     "claude-sonnet-4-5": (Price(3.0, 15.0, 3.75, 0.3, "2025-09-29", PRICING_PAGE),),
+    "claude-sonnet-4": (Price(3.0, 15.0, 3.75, 0.3, "2025-05-22", PRICING_PAGE),),
     "claude-haiku-4-5": (Price(1.0, 5.0, 1.25, 0.1, "2025-10-01", PRICING_PAGE),),
 }
 
