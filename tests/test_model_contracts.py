@@ -253,6 +253,14 @@ def test_a_stream_cut_before_message_stop_keeps_the_partial(
     assert partial["partial"]["title"] == GOOD["title"]
 
 
+def test_a_message_stop_without_a_stop_reason(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = sse_body(reply(GOOD))[0]
+    start = text.index("event: message_delta")
+    body = text[:start] + text[text.index("event: message_stop") :]
+    result = _failed_once_then_asked_again(env, monkeypatch, stream(body))
+    assert "without a stop_reason" in result.stderr
+
+
 def test_an_error_event_after_the_answer_began(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = sse_body(reply(GOOD, events_until="message_delta"))[0]
     err = {"type": "error", "error": {"type": "api_error", "message": "Internal server error"}}

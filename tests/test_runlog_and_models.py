@@ -123,3 +123,14 @@ def test_models_check_needs_a_key(env: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.delenv("ANTHROPIC_API_KEY")
     result = cli("models", "--check")
     assert result.exit_code == 2 and "ANTHROPIC_API_KEY" in result.stderr
+
+
+def test_the_run_log_lives_in_drafters_user_folder_by_default(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DRAFTER_RUN_LOG")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(env / "config"))
+    use(monkeypatch, FakeAPI(reply(GOOD)))
+    assert draft().exit_code == 0
+    assert (env / "config" / "drafter" / "runs.sqlite").is_file()
+    assert "claude-sonnet-5-5" in cli("logs").stdout

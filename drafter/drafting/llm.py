@@ -115,7 +115,7 @@ def call(client: Any, request: dict[str, Any], progress: Progress) -> Reply:
                 )
             for event in stream:
                 seen.take(event, progress)
-            if not seen.stopped:
+            if not seen.stopped or not seen.stop_reason:
                 raise ModelAnswerError(seen.incomplete(), partial=seen.partial())
             message = stream.get_final_message()
     except ModelServiceError:
@@ -243,8 +243,9 @@ class _Seen:
     def incomplete(self) -> str:
         if not self.started:
             return f"the model service sent an empty answer stream (no events); {RESUME}"
+        end = "before message_stop" if not self.stopped else "without a stop_reason"
         return (
-            "the answer stream ended before message_stop (an incomplete answer, "
+            f"the answer stream ended {end} (an incomplete answer, "
             f"{max(self.blocks, 0)} block(s) arrived); {RESUME}"
         )
 
