@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 import typing
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -356,6 +357,46 @@ def test_a_server_that_never_answers_is_given_up_on_in_bounded_time(
     assert result.stderr.count("trying again") == 2  # each retry is said, not silent
     # The bound for the real settings, stated: under five minutes, not 909 s.
     assert llm.WORST_CASE_SECONDS < 300
+
+
+class _Pings(BaseHTTPRequestHandler):
+    """Starts an answer, then sends only pings (for up to 20 s) until the client hangs up."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.end_headers()
+        start = sse_body(reply(GOOD))[0].split("event: content_block_start")[0]
+        try:
+            self.wfile.write(start.encode())
+            for _ in range(400):
+                time.sleep(0.05)
+                self.wfile.write(b'event: ping\ndata: {"type": "ping"}\n\n')
+                self.wfile.flush()
+        except OSError:
+            pass
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_a_stream_kept_open_with_pings_is_closed_after_the_answer_limit(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pings)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setattr(llm, "make_client", fake_api.REAL_MAKE_CLIENT)
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", f"http://127.0.0.1:{server.server_port}")
+        monkeypatch.setattr(llm, "MAX_ANSWER_SECONDS", 0.5)
+        result = draft()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 3
+    assert "still not complete after" in result.stderr and "resume" in result.stderr
+    assert "Traceback" not in result.output
 
 
 # --- the shared cases: a loopback stand-in that cuts or empties the stream ------------------------

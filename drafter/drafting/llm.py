@@ -17,6 +17,7 @@ makes no model call start without loading it.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +40,9 @@ CONNECT_TIMEOUT = 10.0
 MAX_RETRY_WAIT = 30.0
 # What a server that never answers costs at most: every try times out, plus the waits.
 WORST_CASE_SECONDS = (MAX_RETRIES + 1) * (READ_TIMEOUT + CONNECT_TIMEOUT) + MAX_RETRIES * 8
+# The longest one streamed answer may take, pings or not: 32k tokens at effort high take a
+# few minutes; a stream still open after this is closed and the run ends (resumable).
+MAX_ANSWER_SECONDS = 20 * 60.0
 RESUME = "run the same command again to resume"
 
 
@@ -104,8 +108,19 @@ def call(client: Any, request: dict[str, Any], progress: Progress) -> Reply:
     started = time.monotonic()
     client.notify = progress
     seen = _Seen()
+    watchdog: threading.Timer | None = None
+    expired = threading.Event()
     try:
         with client.messages.stream(**request) as stream:
+            # A server that keeps the stream open with pings never trips the read timeout:
+            # close it from a timer, and say so whatever the closed stream raises.
+            def expire() -> None:
+                expired.set()
+                stream.close()
+
+            watchdog = threading.Timer(MAX_ANSWER_SECONDS, expire)
+            watchdog.daemon = True
+            watchdog.start()
             kind = stream.response.headers.get("content-type", "")
             if not kind.startswith("text/event-stream"):
                 raise ModelAnswerError(
@@ -115,6 +130,8 @@ def call(client: Any, request: dict[str, Any], progress: Progress) -> Reply:
                 )
             for event in stream:
                 seen.take(event, progress)
+            if expired.is_set():
+                raise ModelAnswerError(_too_long(), partial=seen.partial())
             if not seen.stopped or not seen.stop_reason:
                 raise ModelAnswerError(seen.incomplete(), partial=seen.partial())
             message = stream.get_final_message()
@@ -158,6 +175,8 @@ def call(client: Any, request: dict[str, Any], progress: Progress) -> Reply:
             partial=seen.partial(),
         ) from None
     except httpx2.HTTPError as exc:
+        if expired.is_set():
+            raise ModelAnswerError(_too_long(), partial=seen.partial()) from None
         raise ModelAnswerError(
             f"the connection to the model service broke midway ({type(exc).__name__}); {RESUME}",
             partial=seen.partial(),
@@ -170,12 +189,18 @@ def call(client: Any, request: dict[str, Any], progress: Progress) -> Reply:
             f"interrupted while the model was answering; {RESUME}", partial=seen.partial()
         ) from None
     except (ValueError, RuntimeError, AssertionError) as exc:
+        if expired.is_set():  # reading a stream the watchdog closed
+            raise ModelAnswerError(_too_long(), partial=seen.partial()) from None
         # The SDK's stream accumulator refuses events out of order or JSON it cannot read.
         raise ModelAnswerError(
             f"the model service sent a malformed answer stream ({type(exc).__name__}: "
             f"{str(exc)[:120]}); {RESUME}",
             partial=seen.partial(),
         ) from None
+
+    finally:
+        if watchdog is not None:
+            watchdog.cancel()
 
     usage = _usage(message.usage)
     content = tuple(_replayable(b.to_dict()) for b in message.content)
@@ -205,6 +230,13 @@ def call(client: Any, request: dict[str, Any], progress: Progress) -> Reply:
                 partial=[dict(b) for b in content],
             )
     return Reply(answer, content, usage, model, stop, request_id)
+
+
+def _too_long() -> str:
+    return (
+        f"the model's answer was still not complete after {MAX_ANSWER_SECONDS / 60:.0f} min "
+        f"(the stream stayed open); {RESUME}"
+    )
 
 
 @dataclass
