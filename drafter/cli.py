@@ -23,7 +23,9 @@ _PATH = click.Path(path_type=Path)
 
 
 # `drafter --help` lists the commands in the order a post travels through them.
-_WORKFLOW = ("init", "sources", "draft", "revise", "check", "render", "chunk")
+_WORKFLOW = (
+    "init", "sources", "draft", "revise", "check", "render", "chunk", "models", "logs", "costs",
+)  # fmt: skip
 
 
 class _Group(click.Group):
@@ -391,6 +393,27 @@ def init(
     click.echo(f"profile: {made.name}; titles like “{made.make_title('…', 'N')}”", err=True)
 
 
+_MODEL = click.option(
+    "--model",
+    "-m",
+    envvar="DRAFTER_MODEL",
+    help="Claude model [env DRAFTER_MODEL; default: the tested one, see `drafter models`].",
+)
+_EFFORT = click.option(
+    "--effort",
+    type=click.Choice(["low", "medium", "high"]),
+    help="How much the model thinks and writes [default: the model's own].",
+)
+
+
+def _run_log() -> Path:
+    """The run log: $DRAFTER_RUN_LOG, else runs.sqlite in drafter's user folder."""
+    import os
+
+    env = os.environ.get("DRAFTER_RUN_LOG")
+    return Path(env) if env else Path(click.get_app_dir("drafter")) / "runs.sqlite"
+
+
 class _Progress:
     """Progress on stderr. On a terminal the model's running counts ("model: …") overwrite
     one line instead of scrolling; in a log every message is its own line."""
@@ -470,11 +493,8 @@ def _print_outcome(outcome: Any) -> None:
     help="Output folder [default: drafts/N or drafts/<angle>].",
 )
 @click.option("--out", "old_out", type=_PATH, hidden=True)
-@click.option(
-    "--model",
-    envvar="DRAFTER_MODEL",
-    help="Claude model [env DRAFTER_MODEL; default: the newest Sonnet the SDK lists].",
-)
+@_MODEL
+@_EFFORT
 @click.option("--offline", is_flag=True, help="Use the offline drafter (no model, no key).")
 @click.option(
     "--force", is_flag=True, help="Replace an existing draft.md (the old one is kept as a version)."
@@ -489,13 +509,14 @@ def draft(
     model: str | None,
     offline: bool,
     force: bool,
+    effort: str | None,
 ) -> None:
     """Draft a post in the house style from SOURCES (files or http(s) URLs), check it, and
     write the report.
 
     Uses Claude with ANTHROPIC_API_KEY; without a key (or with --offline) the offline drafter
     picks the quotes and leaves [TK: …] slots for the commentary. Exit 0 when every quote
-    passes, 1 when any fails, 3 when the model service fails (rerun to resume).
+    passes, 1 when any fails, 3 when the model service fails (the message says what to do).
     """
     import os
 
@@ -507,7 +528,19 @@ def draft(
     out = out or old_out
     refs = tuple(ref if is_url(ref) else Path(ref) for ref in sources)
     newsletter = _profile()
-    job = DraftJob(refs, angle, notes, number, out, model, offline, force, newsletter)
+    job = DraftJob(
+        refs,
+        angle,
+        notes=notes,
+        number=number,
+        out=out,
+        model=model,
+        offline=offline,
+        force=force,
+        profile=newsletter,
+        effort=effort,
+        log=_run_log(),
+    )
     progress = _Progress()
     try:
         outcome = run_draft(job, api_key=os.environ.get("ANTHROPIC_API_KEY"), progress=progress)
@@ -523,12 +556,9 @@ def draft(
 @main.command(short_help="Revise a draft with the model, keeping the old version.")
 @click.argument("draft_path", metavar="DRAFT", type=_PATH)
 @click.option("--note", required=True, help="What the revision should change.")
-@click.option(
-    "--model",
-    envvar="DRAFTER_MODEL",
-    help="Claude model [env DRAFTER_MODEL; default: the newest Sonnet the SDK lists].",
-)
-def revise(draft_path: Path, note: str, model: str | None) -> None:
+@_MODEL
+@_EFFORT
+def revise(draft_path: Path, note: str, model: str | None, effort: str | None) -> None:
     """Revise DRAFT (possibly hand-edited) with the model, keeping the old version beside it
     as draft.v1.md, draft.v2.md, …; then check the new one."""
     import os
@@ -542,6 +572,8 @@ def revise(draft_path: Path, note: str, model: str | None) -> None:
             note,
             api_key=os.environ.get("ANTHROPIC_API_KEY"),
             model=model,
+            effort=effort,
+            log=_run_log(),
             progress=progress,
             profile=_profile(),
         )
@@ -550,6 +582,89 @@ def revise(draft_path: Path, note: str, model: str | None) -> None:
     _print_outcome(outcome)
     if not outcome.result.ok:
         sys.exit(EXIT_CHECK_FAILED)
+
+
+@main.command(short_help="List the models drafter knows, with prices; --check tests a key.")
+@click.option("--check", is_flag=True, help="Send one minimal request with ANTHROPIC_API_KEY.")
+@_MODEL
+def models(check: bool, model: str | None) -> None:
+    """The models drafter knows: request contracts and prices (with their sources). With
+    --check, one minimal real request (a few tokens) says whether the key, the model and the
+    structured answer work; exit 3 with what to do when they do not."""
+    import os
+
+    from drafter.drafting import catalog, llm
+    from drafter.errors import UsageError
+
+    if not check:
+        click.echo(catalog.table(llm.sdk_models()), nl=False)
+        return
+    key = os.environ.get("ANTHROPIC_API_KEY")
+    if not key:
+        raise UsageError("models --check needs ANTHROPIC_API_KEY set (the key to check)")
+    progress = _Progress()
+    try:
+        lines = catalog.check(key, model, progress)
+    finally:
+        progress.close()
+    click.echo("\n".join(lines))
+
+
+@main.command(short_help="List the most recent model calls of draft and revise.")
+@click.option("--limit", "-n", type=click.IntRange(1, 10_000), default=20, show_default=True)
+def logs(limit: int) -> None:
+    """The most recent model calls of `draft` and `revise` (the run log), oldest first."""
+    from drafter.drafting.runlog import RunLog
+
+    path = _run_log()
+    entries = RunLog(path).recent(limit)
+    if not entries:
+        click.echo(f"no model calls in {path} yet")
+        return
+    for e in entries:
+        dollars = "no price" if e.cost_usd is None else f"${e.cost_usd:.4f}"
+        click.echo(
+            f"{e.time}  {e.command:<6} {e.purpose:<6} {e.model:<18} in {e.input_tokens:,} "
+            f"out {e.output_tokens:,} (thinking {e.thinking_tokens:,}) "
+            f"cache w {e.cache_write_tokens:,} r {e.cache_read_tokens:,}  {dollars:>9}  "
+            f"{e.seconds:.1f} s  {e.outcome[:60]}  "
+            f"{e.folder} {e.request_hash[:12]}"
+        )
+
+
+@main.command(short_help="Sum what the model calls cost, by model and by draft.")
+@click.option("--since", metavar="DATE", default="", help="Only calls from DATE (YYYY-MM-DD) on.")
+def costs(since: str) -> None:
+    """What the model calls cost, summed by model and by draft folder (from the run log)."""
+    import datetime as dt
+
+    from drafter.drafting.runlog import RunLog
+    from drafter.errors import UsageError
+
+    if since:
+        try:
+            dt.date.fromisoformat(since)
+        except ValueError:
+            raise UsageError(f"--since {since}: not a date (YYYY-MM-DD)") from None
+    by_model, by_folder = RunLog(_run_log()).costs(since)
+    if not by_model:
+        click.echo("no model calls" + (f" since {since}" if since else "") + " in the run log")
+        return
+    for title, totals in (("by model", by_model), ("by draft", by_folder)):
+        click.echo(title + ":")
+        for t in totals:
+            note = (
+                f" (+{t.unpriced} call(s) of unknown cost: failed or unpriced)"
+                if t.unpriced
+                else ""
+            )
+            click.echo(
+                f"  {t.key}: {t.calls} call(s), input {t.input_tokens:,}, output "
+                f"{t.output_tokens:,}, cache write {t.cache_write_tokens:,}, cache read "
+                f"{t.cache_read_tokens:,} tokens; ${t.cost_usd:.4f}{note}"
+            )
+    total = sum(t.cost_usd for t in by_model)
+    click.echo(f"total: ${total:.4f}" + (f" since {since}" if since else ""))
 
 
 # --- the source library ---------------------------------------------------------------------

@@ -34,3 +34,11 @@ def write(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return _write
+
+
+@pytest.fixture(autouse=True)
+def _run_log(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test's model calls go to a run log of its own, never the user's."""
+    path = tmp_path_factory.mktemp("runlog") / "runs.sqlite"
+    monkeypatch.setenv("DRAFTER_RUN_LOG", str(path))
+    return path

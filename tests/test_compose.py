@@ -127,11 +127,11 @@ def test_offline_lead_in_and_title() -> None:
 
 def test_cost_uses_the_one_price_table() -> None:
     usage = Usage(1_000_000, 1_000_000, 1_000_000, 1_000_000)
-    p = PRICES["claude-sonnet-5-5"]
+    p = PRICES["claude-sonnet-5-5"][-1]  # the row in effect today
     assert cost("claude-sonnet-5-5", usage) == pytest.approx(
         p.input + p.output + p.cache_write + p.cache_read
     )
-    assert price_for("claude-sonnet-4-5-20250929") == PRICES["claude-sonnet-4-5"]
+    assert price_for("claude-sonnet-4-5-20250929") == PRICES["claude-sonnet-4-5"][-1]
     assert cost("claude-unknown-9", usage) is None
     assert "no price on file" in describe("claude-unknown-9", usage, None)
     assert Usage(1, 2, 3, 4) + Usage(1, 1, 1, 1) == Usage(2, 3, 4, 5)
@@ -140,12 +140,12 @@ def test_cost_uses_the_one_price_table() -> None:
     )
 
 
-def test_default_model_is_the_newest_sonnet_in_the_sdk() -> None:
-    from drafter.drafting import llm
+def test_default_model_is_pinned_priced_and_in_the_sdk() -> None:
+    from drafter.drafting import contracts, llm
 
-    model = llm.default_model()
-    assert model.startswith("claude-sonnet-")
-    assert price_for(model) is not None
+    model = contracts.default_model()
+    assert model == contracts.DEFAULT_MODEL and model in llm.sdk_models()
+    assert price_for(model) is not None and contracts.refusal(model) is None
 
 
 @pytest.mark.parametrize(

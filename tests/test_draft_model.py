@@ -17,12 +17,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from drafter.cli import main
-from drafter.drafting import llm, prompting
+from drafter.drafting import contracts, llm, prompting
 from drafter.drafting.pricing import Usage, cost
 from drafter.sources.ingest import load_source
 
 from .conftest import EXAMPLE
-from .fake_api import FAKE_KEY, MODEL, FakeAPI, error, tool_answer
+from .fake_api import FAKE_KEY, MODEL, FakeAPI, error, reply, sse_body
 
 SCMP = load_source(EXAMPLE / "scmp.md")[0]
 LEAD_IN = (
@@ -69,6 +69,10 @@ ALTERED = answer(
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return setup_env(tmp_path, monkeypatch)
+
+
+def setup_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working folder with the key set, the default model, and instant SDK backoff."""
     import anthropic._base_client as base
 
@@ -116,7 +120,7 @@ def body(path: Path) -> str:
 
 
 def test_normal_draft(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    api = use(monkeypatch, FakeAPI(tool_answer(GOOD)))
+    api = use(monkeypatch, FakeAPI(reply(GOOD)))
     result = draft()
     assert result.exit_code == 0, result.output
     assert len(api.requests) == 1
@@ -135,14 +139,16 @@ def test_normal_draft(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert post.rstrip().endswith("Thanks for joining us here)")
     assert "sha256: " + SCMP.sha256 in text
 
-    # The request: forced tool with the schema, cache marks, passage ids.
+    # The request: the default model's contract (structured output, no forced tool, no
+    # thinking settings, room for thinking), cache marks, passage ids.
     req = api.requests[0]
-    assert req["model"] == MODEL == llm.default_model()
+    assert req["model"] == MODEL == contracts.default_model()
     assert req["stream"] is True
-    assert req["tool_choice"] == {"type": "tool", "name": "write_draft"}
-    (tool,) = req["tools"]
-    assert tool["name"] == "write_draft"
-    schema = tool["input_schema"]
+    assert "tool_choice" not in req and "tools" not in req and "thinking" not in req
+    assert req["max_tokens"] >= 32_000
+    assert api.refusals == []
+    schema = req["output_config"]["format"]["schema"]
+    assert req["output_config"]["format"]["type"] == "json_schema"
     assert schema["required"] == ["title", "blocks"]
     assert schema["properties"]["blocks"]["items"]["properties"]["type"]["enum"] == [
         "commentary",
@@ -164,7 +170,7 @@ def test_normal_draft(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
     # Usage and cost, on the terminal and in run.json.
     run = json.loads((env / "out" / "run.json").read_text())
-    usage = Usage(1200, 900, 5000, 0)
+    usage = Usage(1200, 900, 5000, 0, 300)
     assert run["usage"] == usage.to_dict()
     assert run["cost_usd"] == pytest.approx(cost(MODEL, usage))
     assert run["model"] == MODEL and run["status"] == "ok"
@@ -186,25 +192,24 @@ def test_normal_draft(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_invented_passage_id_is_repaired(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    api = use(monkeypatch, FakeAPI(tool_answer(INVENTED), tool_answer(GOOD, cache_read=5000)))
+    api = use(monkeypatch, FakeAPI(reply(INVENTED), reply(GOOD, cache_read=5000)))
     result = draft()
     assert result.exit_code == 0, result.output
     first, second = api.requests
-    # The repair round replays the conversation: the same cached prefix, the model's tool
-    # call, and a tool result saying exactly what failed.
-    assert second["system"] == first["system"] and second["tools"] == first["tools"]
+    # The repair round replays the conversation: the same cached prefix, the model's turn
+    # exactly as it came (its thinking block and signature too), and what failed.
+    assert second["system"] == first["system"]
+    assert second["output_config"] == first["output_config"]
     assert second["messages"][0] == first["messages"][0]
     assistant, feedback = second["messages"][1:]
-    assert assistant["content"][0] == {
-        "type": "tool_use",
-        "id": "toolu_01",
-        "name": "write_draft",
-        "input": INVENTED,
-    }
-    (tool_result,) = feedback["content"]
-    assert tool_result["type"] == "tool_result" and tool_result["tool_use_id"] == "toolu_01"
-    assert tool_result["is_error"] is True
-    assert "scmp:p99" in tool_result["content"] and "unknown_passage" in tool_result["content"]
+    assert assistant["content"] == [
+        {"type": "thinking", "thinking": "", "signature": "sig-1"},
+        {"type": "text", "text": json.dumps(INVENTED, ensure_ascii=False)},
+    ]
+    assert api.refusals == []
+    (text,) = feedback["content"]
+    assert feedback["role"] == "user" and text["type"] == "text"
+    assert "scmp:p99" in text["text"] and "unknown_passage" in text["text"]
     report = json.loads((env / "out" / "report.json").read_text())
     assert report["removed"] == [] and report["summary"]["failed"] == 0
     run = json.loads((env / "out" / "run.json").read_text())
@@ -215,7 +220,7 @@ def test_invented_passage_id_is_repaired(env: Path, monkeypatch: pytest.MonkeyPa
 def test_invented_id_that_survives_repair_is_removed_and_listed(
     env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    use(monkeypatch, FakeAPI(tool_answer(INVENTED), tool_answer(INVENTED)))
+    use(monkeypatch, FakeAPI(reply(INVENTED), reply(INVENTED)))
     result = draft()
     assert result.exit_code == 0, result.output
     assert "removed: 1 block" in result.stdout
@@ -231,10 +236,10 @@ def test_invented_id_that_survives_repair_is_removed_and_listed(
 def test_altered_quote_in_commentary_is_removed_and_reported(
     env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    api = use(monkeypatch, FakeAPI(tool_answer(ALTERED), tool_answer(ALTERED)))
+    api = use(monkeypatch, FakeAPI(reply(ALTERED), reply(ALTERED)))
     result = draft()
     assert result.exit_code == 0, result.output
-    feedback = api.requests[1]["messages"][-1]["content"][0]["content"]
+    feedback = api.requests[1]["messages"][-1]["content"][0]["text"]
     assert "quote_in_commentary" in feedback and "altered" in feedback
     assert "nearest source text" in feedback  # the checker's evidence
     post = body(env / "out" / "draft.md")
@@ -259,7 +264,7 @@ def test_truncated_answer_exits_3_and_keeps_the_partial(
     env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     raw = json.dumps(GOOD, ensure_ascii=False)
-    use(monkeypatch, FakeAPI(tool_answer(raw[: len(raw) // 2], stop_reason="max_tokens")))
+    use(monkeypatch, FakeAPI(reply(raw[: len(raw) // 2], stop_reason="max_tokens")))
     result = draft()
     assert result.exit_code == 3
     assert "cut off at max_tokens" in result.stderr
@@ -275,7 +280,7 @@ def test_truncated_answer_exits_3_and_keeps_the_partial(
 
 
 def test_malformed_json_exits_3(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    use(monkeypatch, FakeAPI(tool_answer('{"title": "AI: x. RTZ #768", "blocks": [}')))
+    use(monkeypatch, FakeAPI(reply('{"title": "AI: x. RTZ #768", "blocks": [}')))
     result = draft()
     assert result.exit_code == 3
     assert "not valid JSON" in result.stderr
@@ -285,10 +290,10 @@ def test_malformed_json_exits_3(env: Path, monkeypatch: pytest.MonkeyPatch) -> N
 def test_wrong_shape_is_not_cached_and_is_asked_again(
     env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    use(monkeypatch, FakeAPI(tool_answer({"headline": "no blocks"})))
+    use(monkeypatch, FakeAPI(reply({"headline": "no blocks"})))
     result = draft()
     assert result.exit_code == 3 and "lacks a title" in result.stderr
-    api = use(monkeypatch, FakeAPI(tool_answer(GOOD)))
+    api = use(monkeypatch, FakeAPI(reply(GOOD)))
     assert draft().exit_code == 0
     assert len(api.requests) == 1
 
@@ -297,7 +302,7 @@ def test_wrong_shape_is_not_cached_and_is_asked_again(
 
 
 def test_429_then_success(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    api = use(monkeypatch, FakeAPI(error(429, "rate_limit_error"), tool_answer(GOOD)))
+    api = use(monkeypatch, FakeAPI(error(429, "rate_limit_error"), reply(GOOD)))
     result = draft()
     assert result.exit_code == 0, result.output
     assert len(api.requests) == 2
@@ -308,7 +313,7 @@ def test_529_until_retries_run_out_then_rerun_resumes(
     env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     overloaded = [error(529, "overloaded_error") for _ in range(3)]  # 1 try + 2 SDK retries
-    api = use(monkeypatch, FakeAPI(tool_answer(INVENTED), *overloaded))
+    api = use(monkeypatch, FakeAPI(reply(INVENTED), *overloaded))
     result = draft()
     assert result.exit_code == 3
     assert "529" in result.stderr and "overloaded_error" in result.stderr
@@ -317,17 +322,20 @@ def test_529_until_retries_run_out_then_rerun_resumes(
     out = env / "out"
     _kept(out)
     run = json.loads((out / "run.json").read_text())
-    assert run["status"] == "model_failed" and len(run["calls"]) == 1
+    assert run["status"] == "model_failed"
+    # Both calls are on record: the answered one, and the repair that failed.
+    assert [c["outcome"] == "ok" for c in run["calls"]] == [True, False]
+    assert "529" in run["calls"][1]["outcome"]
     assert len(list((out / ".drafter-cache").glob("*.json"))) == 1
     assert FAKE_KEY not in files_text(env)
 
     # The same command again: the first answer comes from the cache, only the repair
     # round is asked for.
-    api = use(monkeypatch, FakeAPI(tool_answer(GOOD)))
+    api = use(monkeypatch, FakeAPI(reply(GOOD)))
     result = draft()
     assert result.exit_code == 0, result.output
     (only,) = api.requests
-    assert only["messages"][-1]["content"][0]["type"] == "tool_result"
+    assert only["messages"][1]["role"] == "assistant" and len(only["messages"]) == 3
     run = json.loads((out / "run.json").read_text())
     assert [(c["purpose"], c["from_cache"]) for c in run["calls"]] == [
         ("draft", True),
@@ -342,7 +350,7 @@ def test_529_until_retries_run_out_then_rerun_resumes(
 
 
 def test_an_error_event_mid_stream_exits_3(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    good = tool_answer(GOOD).content.decode()
+    good = sse_body(reply(GOOD))[0]
     cut = good[: good.index("event: content_block_stop")]
     broken = cut + (
         "event: error\ndata: "
@@ -359,7 +367,7 @@ def test_an_error_event_mid_stream_exits_3(env: Path, monkeypatch: pytest.Monkey
     )
     result = draft()
     assert result.exit_code == 3
-    assert "failed while answering (overloaded_error)" in result.stderr
+    assert "failed while answering (overloaded_error: x)" in result.stderr
     assert len(api.requests) == 1  # mid-stream errors are not retried by the SDK
     _kept(env / "out")
 
@@ -372,7 +380,7 @@ def test_timeout_exits_3(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     api = use(monkeypatch, FakeAPI(_timeout, _timeout, _timeout))
     result = draft()
     assert result.exit_code == 3
-    assert "did not answer in time" in result.stderr
+    assert "did not answer" in result.stderr and "resume" in result.stderr
     assert len(api.requests) == 3
     _kept(env / "out")
     assert "Traceback" not in result.output
@@ -380,7 +388,7 @@ def test_timeout_exits_3(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _dropped(request: httpx2.Request) -> httpx2.Response:
     """The connection drops halfway through the answer's body (after the 200 and headers)."""
-    good = tool_answer(GOOD).content
+    good = sse_body(reply(GOOD))[0].encode()
     half = good[: len(good) // 2]
 
     def body() -> Any:
@@ -406,14 +414,14 @@ def test_a_connection_dropped_mid_answer_exits_3_in_one_line(
     partial = json.loads((env / "out" / "partial-answer.json").read_text())
     assert partial["partial"]["title"] == GOOD["title"]
     # The same command again asks again and finishes.
-    use(monkeypatch, FakeAPI(tool_answer(GOOD)))
+    use(monkeypatch, FakeAPI(reply(GOOD)))
     assert draft().exit_code == 0
 
 
 def test_ctrl_c_while_the_model_answers_keeps_the_run_and_the_partial(
     env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    good = tool_answer(GOOD).content
+    good = sse_body(reply(GOOD))[0].encode()
 
     def interrupted(request: httpx2.Request) -> httpx2.Response:
         def body() -> Any:
@@ -470,7 +478,7 @@ def test_instructions_inside_a_source_change_nothing(
 ) -> None:
     source = env / "wire.md"
     source.write_text(WIRE, encoding="utf-8")
-    api = use(monkeypatch, FakeAPI(tool_answer(OBEYS), tool_answer(OBEYS)))
+    api = use(monkeypatch, FakeAPI(reply(OBEYS), reply(OBEYS)))
     result = CliRunner().invoke(
         main,
         ["draft", str(source), "--angle", "Acme's quarter", "--out-dir", "out"],
@@ -481,7 +489,7 @@ def test_instructions_inside_a_source_change_nothing(
     # The instructions and tool are the same whatever the sources say...
     prompts = prompting.load_prompts()
     assert [b["text"] for b in req["system"]] == [prompts.system, prompts.exemplar]
-    assert req["tools"] == [prompting.TOOL]
+    assert req["output_config"]["format"]["schema"] == prompting.SCHEMA
     # ...and the injected text stays inside its passage's JSON string.
     block = req["messages"][0]["content"][0]["text"]
     lines = [json.loads(x) for x in block.splitlines() if x.startswith("{")]
@@ -518,7 +526,7 @@ def test_revise_keeps_versions_and_reads_the_cache(
 
     api = use(
         monkeypatch,
-        FakeAPI(tool_answer(REVISED, cache_read=5000, cache_write=0, input_tokens=300)),
+        FakeAPI(reply(REVISED, cache_read=5000, cache_write=0, input_tokens=300)),
     )
     result = CliRunner().invoke(
         main, ["revise", str(path), "--note", "Sharper title, please."], catch_exceptions=False
@@ -543,9 +551,9 @@ def test_revise_keeps_versions_and_reads_the_cache(
     run = json.loads((env / "out" / "run.json").read_text())
     assert run["command"] == "revise"
     assert run["usage"]["cache_read_input_tokens"] == 5000
-    assert run["cost_usd"] == pytest.approx(cost(MODEL, Usage(300, 900, 0, 5000)))
+    assert run["cost_usd"] == pytest.approx(cost(MODEL, Usage(300, 900, 0, 5000, 300)))
 
-    use(monkeypatch, FakeAPI(tool_answer(GOOD, cache_read=5000)))
+    use(monkeypatch, FakeAPI(reply(GOOD, cache_read=5000)))
     result = CliRunner().invoke(main, ["revise", str(path), "--note", "Back to the first title."])
     assert result.exit_code == 0, result.output
     assert (env / "out" / "draft.v2.md").exists()
@@ -676,21 +684,21 @@ def test_notes_and_model_from_the_environment(env: Path, monkeypatch: pytest.Mon
     notes = env / "notes.md"
     notes.write_text("Jensen visited Beijing last week.", encoding="utf-8")
     monkeypatch.setenv("DRAFTER_MODEL", "claude-opus-4-6")
-    api = use(monkeypatch, FakeAPI(tool_answer(GOOD)))
+    api = use(monkeypatch, FakeAPI(reply(GOOD)))
     result = draft("--notes", str(notes))
     assert result.exit_code == 0, result.output
     (req,) = api.requests
     assert req["model"] == "claude-opus-4-6"
     assert "Jensen visited Beijing last week." in req["messages"][0]["content"][1]["text"]
     run = json.loads((env / "out" / "run.json").read_text())
-    # The fake API answers as claude-sonnet-5-5: the cost is priced by the answering model.
-    assert run["model"] == "claude-opus-4-6"
-    assert run["cost_usd"] == pytest.approx(cost(MODEL, Usage(1200, 900, 5000, 0)))
+    # The answer comes from the model asked (the fake answers as it), priced as it.
+    assert run["model"] == "claude-opus-4-6" and run["calls"][0]["model"] == "claude-opus-4-6"
+    assert run["cost_usd"] == pytest.approx(cost("claude-opus-4-6", Usage(1200, 900, 5000, 0)))
 
 
 def test_revise_a_hand_written_draft(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copytree(EXAMPLE, env / "ex")
-    api = use(monkeypatch, FakeAPI(tool_answer(REVISED)))
+    api = use(monkeypatch, FakeAPI(reply(REVISED)))
     result = CliRunner().invoke(main, ["revise", "ex/draft.md", "--note", "Only the SCMP."])
     assert result.exit_code == 0, result.output
     (req,) = api.requests

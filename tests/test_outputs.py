@@ -147,7 +147,9 @@ def test_drafter_alone_prints_help_in_workflow_order_and_exits_0() -> None:
     assert result.exit_code == 0 and result.stdout.startswith("Usage: drafter")
     commands = result.stdout.split("Commands:", 1)[1].strip().splitlines()
     names = [line.split()[0] for line in commands]
-    assert names == ["init", "sources", "draft", "revise", "check", "render", "chunk"]
+    assert names == [
+        "init", "sources", "draft", "revise", "check", "render", "chunk", "models", "logs", "costs",
+    ]  # fmt: skip
     for line in commands:  # whole sentences, never cut off with "..."
         assert line.rstrip().endswith(".") and not line.rstrip().endswith("..."), line
     assert run("--version").stdout.startswith("drafter, version ")

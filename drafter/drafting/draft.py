@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from drafter.checker import report
-from drafter.drafting import compose, prompting, repair
+from drafter.drafting import compose, contracts, prompting, repair
 from drafter.drafting.pricing import Usage
+from drafter.drafting.runlog import RunLog
 from drafter.drafting.session import Call, ClientFactory, Progress, Session
 from drafter.errors import (
     InputError,
@@ -53,6 +54,8 @@ class DraftJob:
     offline: bool = False
     force: bool = False
     profile: Profile = RTZ  # the newsletter: title pattern, sign-off, disclaimer, quote marks
+    effort: str | None = None  # low | medium | high: output_config.effort, when given
+    log: Path | None = None  # the run log (SQLite) every model call is appended to
 
 
 @dataclass(frozen=True)
@@ -219,8 +222,22 @@ def _finish(
             },
         }
     )
-    write_atomic(outcome.run_json, json.dumps(run, ensure_ascii=False, indent=2) + "\n")
+    _write_run(folder, run)
     return outcome
+
+
+def _write_run(folder: Path, run: dict[str, Any]) -> None:
+    """Write ``run.json``, keeping the runs before it (an earlier draft, each revision) in
+    its ``history``, oldest first: a revision never loses the record of the draft."""
+    path = folder / "run.json"
+    try:
+        before = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = None
+    if isinstance(before, dict):
+        history = before.pop("history", [])
+        run["history"] = [*(history if isinstance(history, list) else []), before]
+    write_atomic(path, json.dumps(run, ensure_ascii=False, indent=2) + "\n")
 
 
 def _failed(folder: Path, run: dict[str, Any], session: Session, exc: ModelServiceError) -> None:
@@ -237,7 +254,7 @@ def _failed(folder: Path, run: dict[str, Any], session: Session, exc: ModelServi
             "calls": [c.to_dict() for c in session.calls],
         }
     )
-    write_atomic(folder / "run.json", json.dumps(run, ensure_ascii=False, indent=2) + "\n")
+    _write_run(folder, run)
 
 
 def _render_html(folder: Path, draft_path: Path, text: str, result: CheckResult) -> Path | None:
@@ -314,6 +331,14 @@ def run_draft(
         refuse_input(folder / name, inputs, "choose another -d/--out-dir")
     if draft_path.exists() and not job.force:
         raise OutputExistsError(str(draft_path))
+    # The model is settled before anything is written: a model drafter will not use is exit 2.
+    choice = (
+        None
+        if job.offline or not api_key
+        else choose_model(
+            job.model or contracts.default_model(job.profile.model), job.effort, progress
+        )
+    )
     sources = _load_sources(job.sources, progress)
     passages = _passages(sources)
 
@@ -321,7 +346,6 @@ def run_draft(
     entries = _snapshot(folder, sources)
     _write_passages(folder, list(passages.values()))
 
-    offline = job.offline or not api_key
     run: dict[str, Any] = {
         "command": "draft",
         "started_at": now().isoformat(timespec="seconds"),
@@ -332,7 +356,7 @@ def run_draft(
     }
     meta: dict[str, Any] = {"sources": entries}
     calls: Sequence[Call] = ()
-    if offline:
+    if choice is None:
         why = "--offline" if job.offline else "no ANTHROPIC_API_KEY in the environment"
         progress(f"offline drafter ({why}): no model; commentary is left as [TK: …] slots")
         from drafter.drafting import offline as offline_drafter
@@ -345,20 +369,35 @@ def run_draft(
         drafted_by = "offline"
         note = "drafter offline draft: replace every [TK: …] slot with your own words."
     else:
-        from drafter.drafting import llm
-
-        model = job.model or llm.default_model()
+        model = choice.model
         first, prompts = _request(
-            model,
+            choice,
+            job.effort,
             sources,
             passages,
             "draft_task.j2",
             number=job.number,
+            progress=progress,
             angle=job.angle,
             notes=notes.strip(),
         )
-        run.update({"drafted_by": "model", "model": model, "prompts": dict(prompts.hashes)})
-        session = Session(folder, str(api_key), progress, clock, client_factory)
+        run.update(
+            {
+                "drafted_by": "model",
+                "prompts": dict(prompts.hashes),
+                **_settings(choice, job.effort),
+            }
+        )
+        session = Session(
+            folder,
+            str(api_key),
+            progress,
+            clock,
+            client_factory,
+            command="draft",
+            log=_log(job.log),
+            now=now,
+        )
         answer, removed = _ask_model(folder, run, first, passages, sources, session, job.profile)
         answer = compose.house_title(answer, job.number, job.profile)
         drafted_by, note, calls = model, "", session.calls
@@ -383,25 +422,68 @@ def run_draft(
     )
 
 
+def choose_model(model: str | None, effort: str | None, progress: Progress) -> contracts.Choice:
+    """The model (``model``, else the pinned default) and its contract; a model drafter will
+    not draft with, or an ``effort`` its contract does not take, is a usage error (exit 2)."""
+    choice = contracts.contract_for(model or contracts.default_model())
+    why = contracts.refusal(choice.model)
+    if why:
+        raise UsageError(
+            f"model {choice.model} (--model/-m or DRAFTER_MODEL): drafter does not draft with "
+            f"it: {why}"
+        )
+    if effort is not None and choice.contract.effort_default is None:
+        raise UsageError(
+            f"--effort {effort}: {choice.model} takes no effort setting "
+            f"({choice.contract.family}); leave --effort out"
+        )
+    if choice.note:
+        progress(f"note: {choice.note}")
+    return choice
+
+
+def _settings(choice: contracts.Choice, effort: str | None) -> dict[str, Any]:
+    """What run.json records of the model's contract."""
+    c = choice.contract
+    return {
+        "model": choice.model,
+        "contract": c.family,
+        "effort": effort or c.effort_default,
+        "max_tokens": c.max_tokens,
+    }
+
+
+def _log(path: Path | None) -> RunLog | None:
+    return RunLog(path) if path is not None else None
+
+
 def _request(
-    model: str,
+    choice: contracts.Choice,
+    effort: str | None,
     sources: Sequence[Source],
     passages: Mapping[str, Passage],
     task_template: str,
     *,
     number: int | None,
+    progress: Progress,
     **values: str,
 ) -> tuple[dict[str, Any], prompting.Prompts]:
     """The first Messages API request of a draft or a revision, and the prompts it used."""
     prompts = prompting.load_prompts()
     task = prompting.render(
-        task_template,
-        number=str(number) if number is not None else "<number>",
-        tool_name=prompting.TOOL_NAME,
-        **values,
+        task_template, number=str(number) if number is not None else "<number>", **values
     )
     passages_text = prompting.passages_text(sources, list(passages.values()))
-    return prompting.request(model, prompts, passages_text, task), prompts
+    req = prompting.request(choice.contract, choice.model, prompts, passages_text, task, effort)
+    # The prompt cache only takes a prefix of the model's minimum size; say so rather than let
+    # the revise and repair rounds quietly pay full price for it.
+    prefix = prompting.estimated_tokens(prompts.system, prompts.exemplar, passages_text)
+    if prefix < choice.contract.cache_min_tokens:
+        progress(
+            f"note: the cached prefix (about {prefix:,} tokens) is under {choice.model}'s prompt-"
+            f"cache minimum ({choice.contract.cache_min_tokens:,}); it will be sent uncached"
+        )
+    return req, prompts
 
 
 def _keep_previous(draft_path: Path) -> Path | None:
@@ -416,6 +498,8 @@ def run_revise(
     *,
     api_key: str | None,
     model: str | None = None,
+    effort: str | None = None,
+    log: Path | None = None,
     progress: Progress,
     client_factory: ClientFactory | None = None,
     clock: Callable[[], float] = time.monotonic,
@@ -441,8 +525,7 @@ def run_revise(
         raise UsageError(
             "revise needs the model: set ANTHROPIC_API_KEY (the offline drafter only drafts)"
         )
-    from drafter.drafting import llm
-
+    choice = choose_model(model or contracts.default_model(profile.model), effort, progress)
     folder = draft_path.parent
     sources = _load_sources(paths, progress)
     passages = _passages(sources)
@@ -455,13 +538,14 @@ def run_revise(
         title = str(doc.meta.get("title") or (heading.group(1) if heading else ""))
         found = profile.split_title(title)[1]
         number = int(found) if found else None
-    model = model or llm.default_model()
     first, prompts = _request(
-        model,
+        choice,
+        effort,
         sources,
         passages,
         "revise_task.j2",
         number=number,
+        progress=progress,
         draft=doc.body.strip(),
         note=note.strip(),
     )
@@ -474,10 +558,12 @@ def run_revise(
         "sources": entries,
         "passages": len(passages),
         "drafted_by": "model",
-        "model": model,
         "prompts": dict(prompts.hashes),
+        **_settings(choice, effort),
     }
-    session = Session(folder, api_key, progress, clock, client_factory)
+    session = Session(
+        folder, api_key, progress, clock, client_factory, command="revise", log=_log(log), now=now
+    )
     answer, removed = _ask_model(folder, run, first, passages, sources, session, profile)
     answer = compose.house_title(answer, number, profile)
     # Keep the writer's current version beside the new one before replacing it.
@@ -485,7 +571,7 @@ def run_revise(
     if previous is None:
         raise InputError(str(draft_path), "no such file")
     meta = {k: v for k, v in doc.meta.items() if k != "title"}
-    meta["drafter"] = {**settings, "drafted_by": model, "revised_from": previous.name}
+    meta["drafter"] = {**settings, "drafted_by": choice.model, "revised_from": previous.name}
     return _finish(
         folder=folder,
         draft_path=draft_path,
@@ -498,7 +584,7 @@ def run_revise(
         note="",
         run=run,
         calls=session.calls,
-        drafted_by=model,
+        drafted_by=choice.model,
         clock=clock,
         started=started,
         previous=previous,

@@ -75,7 +75,7 @@ def model_answer(
     if not failed:
         return answer, ()
     session.progress(f"repair round: {len(failed)} block(s) failed; asking once more")
-    second = prompting.repair_request(first, reply.tool_use_id, reply.answer, failed)
+    second = prompting.repair_request(first, reply.content, failed)
     reply = session.ask("repair", second)
     return settle(compose.parse_answer(reply.answer), passages, sources, profile)
 
