@@ -36,7 +36,7 @@ def _draft(
     if not loopback:
         monkeypatch.setattr(llm, "make_client", api.make_client)
     args = ["draft", str(EXAMPLE / "scmp.md"), "--angle", "Nvidia", "--number", "768"]
-    return CliRunner().invoke(main, [*args, "--out", "out"], catch_exceptions=False)
+    return CliRunner().invoke(main, [*args, "-d", "out"], catch_exceptions=False)
 
 
 def test_the_default_model_accepts_the_first_request(
@@ -75,3 +75,17 @@ def test_over_loopback_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         (tmp_path / "again").mkdir()
         result = _draft(tmp_path / "again", monkeypatch, api, loopback=True)
     assert result.exit_code == 3 and "messages: too long" in result.stderr
+
+
+def test_the_profile_names_the_model_when_no_option_or_env_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Order: --model, DRAFTER_MODEL, the working folder's drafter.toml, the pinned default."""
+    profile = (Path(__file__).parent.parent / "templates" / "profile.rtz.toml").read_text()
+    (tmp_path / "drafter.toml").write_text(
+        profile.replace('model = ""', 'model = "claude-opus-5-5"'), encoding="utf-8"
+    )
+    api = FakeAPI(reply(ANSWER), reply(ANSWER))
+    result = _draft(tmp_path, monkeypatch, api)
+    assert result.exit_code in (0, 1), result.output
+    assert api.requests[0]["model"] == "claude-opus-5-5"
