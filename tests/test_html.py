@@ -93,3 +93,84 @@ def test_extract_error_names_the_page() -> None:
 )
 def test_fallback_id(url: str, name: str) -> None:
     assert fallback_id(url) == name
+
+
+# --- saved pages of the shapes whose words extraction used to lose or glue ------------------
+# Each page in tests/fixtures/pages/ says in HTML comments at its top what must come out:
+#   <!-- passage: TEXT -->  a passage that is exactly TEXT (nothing glued to it)
+#   <!-- line: TEXT -->     a line of a passage (a <br> ends a line, never a word)
+#   <!-- title: TEXT -->    the source's title
+#   <!-- note: TEXT -->     a warning drafter prints while reading it
+# Add a page there to add a case.
+
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+
+
+def _expected(page: Path) -> dict[str, list[str]]:
+    import re
+
+    out: dict[str, list[str]] = {}
+    for key, value in re.findall(r"<!-- (\w+): (.*?) -->", page.read_text(encoding="utf-8")):
+        out.setdefault(key, []).append(value)
+    return out
+
+
+@pytest.mark.parametrize("page", sorted(PAGES.glob("*.html")), ids=lambda p: p.stem)
+def test_saved_page_keeps_every_word(page: Path) -> None:
+    import json
+
+    want = _expected(page)
+    assert want.get("shape"), f"{page.name} says what shape it is"
+    result = run("chunk", page, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    texts = [p["text"] for p in data["passages"]]
+    for passage in want.get("passage", []):
+        assert passage in texts
+    lines = [line for t in texts for line in t.split("\n")]
+    for line in want.get("line", []):
+        assert line in lines
+    for title in want.get("title", []):
+        assert data["source"]["title"] == title
+    for note in want.get("note", []):
+        assert note in result.stderr
+    if not want.get("note"):
+        assert "recall mode" not in result.stderr
+
+
+def test_no_word_of_the_page_body_is_lost() -> None:
+    """Every word the browser shows inside <article> is in the extracted text, in order."""
+    from drafter.sources.html import visible_text
+
+    for page in sorted(PAGES.glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        text = extract_article(html, page.name).text
+        start = html.find("<article>", html.find("<html"))
+        if start < 0:
+            continue
+        article = html[start : html.find("</article>") + 10]
+        shown = visible_text(article).split()
+        assert " ".join(text.split()).endswith(" ".join(shown[-12:])), page.name
+        words = text.split()
+        for word in shown:
+            assert word in words, (page.name, word)
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "headlines", "clean"),
+    [
+        ("Cranes approved - Harbour Ledger", "Harbour Ledger", [], "Cranes approved"),
+        ("Cranes approved | The Harbour Ledger", "Harbour Ledger", [], "Cranes approved"),
+        ("Harbour Ledger | Cranes approved", "Harbour Ledger", [], "Cranes approved"),
+        ("Cranes approved - Port news - HL", "", ["Cranes approved"], "Cranes approved"),
+        # A dash that is part of the headline stays.
+        ("Cranes approved - and paid for", "Harbour Ledger", [], "Cranes approved - and paid for"),
+        ("Cranes approved", "Harbour Ledger", ["Harbour Ledger"], "Cranes approved"),
+    ],
+)
+def test_title_without_the_site_name(
+    title: str, site: str, headlines: list[str], clean: str
+) -> None:
+    from drafter.sources.html import clean_title
+
+    assert clean_title(title, site, headlines) == clean

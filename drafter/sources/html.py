@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from drafter.errors import InputError
@@ -38,12 +39,41 @@ _AS_CP1252 = {"iso-8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "iso
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
 )
-_BLOCKS = {"p", "head", "quote", "code", "item", "row", "cell"}
+# trafilatura's XML: these elements are blocks (a browser starts a new line before and after
+# them); anything else (``hi``, ``ref``, ``span``, …) is inline text. ``lb`` is a <br>.
+_BLOCKS = {
+    "body", "div", "p", "head", "quote", "code", "item", "list", "table", "row", "cell",
+    "note", "figure", "section", "article", "main", "pre",
+}
+# The same, in HTML, for the page's visible text.
+_HTML_BLOCKS = {
+    "address", "article", "aside", "blockquote", "body", "dd", "details", "dialog", "div",
+    "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
+    "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
+    "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "ul",
+}
+_INVISIBLE = ("script", "style", "noscript", "template", "head", "title", "meta", "link")
+# Page furniture: left out of the visible text that the extraction is measured against.
+_FURNITURE = ("nav", "header", "footer", "aside", "form", "button", "select", "menu")
+_LINE = "\x1e"  # a <br> while a block's text is collected (real newlines are whitespace)
+
+# The recall check: when trafilatura's default extraction has less than VISIBLE_SHARE of
+# the article area's visible text, its recall mode is tried, and used when it finds at
+# least RECALL_GAIN times as much.
+VISIBLE_SHARE = 0.6
+RECALL_GAIN = 1.2
+# A page of little more than a list (a listicle, a timeline) is an article when it has at
+# least this many items of MIN_ITEM_WORDS words, even if no paragraph is long.
+MIN_LIST_ITEMS = 4
+MIN_ITEM_WORDS = 3
+# A title's site-name suffix or prefix: "Headline - Site", "Headline | Site", "Site | Headline".
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ")
 
 
 @dataclass(frozen=True)
 class Article:
-    """What extraction found: the text (paragraphs separated by blank lines) and metadata."""
+    """What extraction found: the text (paragraphs separated by blank lines) and metadata.
+    ``note`` says when the fuller (recall-mode) extraction was used, and why."""
 
     text: str
     title: str = ""
@@ -51,6 +81,7 @@ class Article:
     author: str = ""
     date: str = ""
     url: str = ""
+    note: str = ""
 
 
 def _codec(label: str) -> str | None:
@@ -92,7 +123,7 @@ def decode_html(data: bytes, header_charset: str | None = None) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _prepare(html: str) -> object:
+def _prepare(html: str) -> Any:
     """The parsed page with figure captions turned into paragraphs: trafilatura drops
     ``<figure>`` with its image, but a caption is text a writer may quote."""
     import lxml.html
@@ -105,33 +136,162 @@ def _prepare(html: str) -> object:
     return tree
 
 
-def _blocks(element: object) -> list[str]:
-    """The text of each block of trafilatura's XML body, in document order."""
-    from lxml import etree
+class _Walk:
+    """Every text node of a tree, in document order, as a browser lays it out: a block
+    element starts and ends a paragraph, a <br> ends a line, inline elements and an
+    element's tail text flow on in the paragraph around them. Table cells of a row are
+    one paragraph, joined by " | "."""
 
-    assert isinstance(element, etree._Element)
-    out: list[str] = []
-    for child in element:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag in ("list", "table", "row", "div") or (tag == "quote" and len(child)):
-            inner = _blocks(child)
-            if tag == "row" and inner:
-                out.append(" | ".join(inner))
-            elif inner:
-                out.extend(inner)
-            elif tag == "quote":
-                out.append(" ".join("".join(child.itertext()).split()))
-            continue
-        if tag in _BLOCKS or tag == "quote":
-            text = " ".join("".join(child.itertext()).split())
-            if text:
-                out.append(text)
+    def __init__(self, blocks: set[str], *, br: str, cell: set[str], row: set[str]) -> None:
+        self.block_tags, self.br, self.cell, self.row = blocks, br, cell, row
+        self.blocks: list[str] = []
+        self.buf: list[str] = []
+
+    def flush(self) -> None:
+        lines = (" ".join(line.split()) for line in "".join(self.buf).split(_LINE))
+        text = "\n".join(line for line in lines if line)
+        if text:
+            self.blocks.append(text)
+        self.buf = []
+
+    def visit(self, el: Any, skip: tuple[str, ...] = ()) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""  # comments, processing instructions
+        if not tag or tag in skip:
+            return
+        if tag == self.br:
+            self.buf.append(_LINE)
+            return
+        if tag in self.row:
+            self.flush()
+            cells = []
+            for child in el:
+                inner = _Walk(self.block_tags, br=self.br, cell=self.cell, row=self.row)
+                inner.visit(child, skip)
+                cells.append(" ".join(" ".join(inner.blocks).split()))
+            self.blocks.append(" | ".join(c for c in cells if c))
+            if not self.blocks[-1]:
+                self.blocks.pop()
+            return
+        block = tag in self.block_tags
+        if block:
+            self.flush()
+        self.buf.append(el.text or "")
+        for child in el:
+            self.visit(child, skip)
+            self.buf.append(child.tail or "")
+        if block:
+            self.flush()
+
+
+def _blocks(element: Any) -> list[str]:
+    """The paragraphs of trafilatura's XML body, in document order, no text dropped."""
+    walk = _Walk(_BLOCKS, br="lb", cell={"cell"}, row={"row"})
+    walk.visit(element)
+    walk.flush()
+    return walk.blocks
+
+
+def visible_text(html: str, *, furniture: bool = True) -> str:
+    """The text a browser shows for the page's body, paragraphs separated by blank lines.
+    ``furniture=False`` leaves out navigation, headers, footers, asides and forms."""
+    import lxml.html
+    from lxml.etree import LxmlError
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except (LxmlError, ValueError):
+        return ""
+    body = tree.find(".//body")
+    walk = _Walk(_HTML_BLOCKS, br="br", cell={"td", "th"}, row={"tr"})
+    walk.visit(body if body is not None else tree, _INVISIBLE + (() if furniture else _FURNITURE))
+    walk.flush()
+    return "\n\n".join(walk.blocks)
+
+
+def _extract(tree: Any, url: str, recall: bool) -> Any:
+    import trafilatura
+
+    return trafilatura.bare_extraction(
+        tree,
+        url=url or None,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_formatting=False,
+        include_links=False,
+        favor_recall=recall,
+    )
+
+
+def _paragraphs(doc: Any) -> list[str]:
+    if doc is None or isinstance(doc, dict) or doc.body is None:
+        return []
+    return _blocks(doc.body)
+
+
+def _size(paragraphs: list[str]) -> int:
+    return sum(len(p) for p in paragraphs)
+
+
+def _is_article(paragraphs: list[str]) -> bool:
+    """Enough text, with a real paragraph or a real list in it (not menu fragments)."""
+    if _size(paragraphs) < MIN_ARTICLE_CHARS:
+        return False
+    if any(len(p.split()) >= MIN_PARAGRAPH_WORDS for p in paragraphs):
+        return True
+    return sum(len(p.split()) >= MIN_ITEM_WORDS for p in paragraphs) >= MIN_LIST_ITEMS
+
+
+def _headlines(html: str) -> list[str]:
+    """The page's <h1> texts, those inside <article> or <main> first."""
+    import lxml.html
+
+    tree = lxml.html.fromstring(html)
+    inside = tree.xpath("//article//h1 | //main//h1")
+    rest = [h for h in tree.iter("h1") if h not in inside]
+    out = []
+    for h in [*inside, *rest]:
+        text = " ".join(h.text_content().split())
+        if text and text not in out:
+            out.append(text)
     return out
 
 
+def clean_title(title: str, site: str, headlines: list[str]) -> str:
+    """The headline without the site's name: "Cranes approved - Harbour Ledger" → "Cranes
+    approved". A page's <h1> that the title starts or ends with wins (the headline as the
+    article prints it); otherwise a separator-set part naming the site is dropped."""
+    title = " ".join(title.split())
+    for h1 in headlines:
+        if h1 == title:
+            return title
+        for sep in _TITLE_SEPARATORS:
+            if title.startswith(h1 + sep) or title.endswith(sep + h1):
+                return h1
+    folded_site = site.casefold().removeprefix("the ").strip()
+    if folded_site:
+        for sep in _TITLE_SEPARATORS:
+            head, found, tail = title.rpartition(sep)
+            if found and head and tail.casefold().removeprefix("the ").strip() == folded_site:
+                return head.strip()
+            head, found, tail = title.partition(sep)
+            if found and tail and head.casefold().removeprefix("the ").strip() == folded_site:
+                return tail.strip()
+    if headlines and len(headlines) == 1 and len(headlines[0].split()) >= 3:
+        h1 = headlines[0]
+        for sep in _TITLE_SEPARATORS:  # "Headline - Section - Site" whose h1 is "Headline"
+            if title.startswith(h1) and title[len(h1) :].startswith(sep.rstrip()):
+                return h1
+    return title
+
+
 def extract_article(html: str, shown: str, url: str = "") -> Article:
-    """The main article of a page. ``shown`` names the file or URL in errors."""
-    import trafilatura
+    """The main article of a page. ``shown`` names the file or URL in errors.
+
+    trafilatura's default mode first; when it keeps much less than the article area's
+    visible text, its recall mode too, and the fuller of the two is used (``note`` says so).
+    """
     from lxml.etree import LxmlError
 
     if not html.strip():
@@ -139,35 +299,38 @@ def extract_article(html: str, shown: str, url: str = "") -> Article:
     if "\x00" in html[:4096]:
         raise InputError(shown, "looks like a binary file (it contains NUL bytes), not a page")
     try:
-        doc = trafilatura.bare_extraction(
-            _prepare(html),
-            url=url or None,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            include_images=False,
-            include_formatting=False,
-            include_links=False,
-        )
+        doc = _extract(_prepare(html), url, recall=False)
+        paragraphs = _paragraphs(doc)
+        note = ""
+        visible = len(visible_text(html, furniture=False))
+        if _size(paragraphs) < VISIBLE_SHARE * visible or not _is_article(paragraphs):
+            fuller = _extract(_prepare(html), url, recall=True)
+            more = _paragraphs(fuller)
+            if _size(more) >= RECALL_GAIN * _size(paragraphs) and _is_article(more):
+                note = (
+                    f"{shown}: trafilatura's default extraction kept {_size(paragraphs):,} of "
+                    f"the page's {visible:,} visible characters; used its recall mode "
+                    f"({_size(more):,} characters)"
+                )
+                doc, paragraphs = fuller, more
+        headlines = _headlines(html)
     except (LxmlError, ValueError, TypeError) as exc:  # a document lxml cannot parse
         raise InputError(shown, f"is not an HTML page that can be parsed ({exc})") from None
-    if doc is None or isinstance(doc, dict) or doc.body is None:
+    if not paragraphs:
         raise InputError(shown, "no article text found on the page")
-    paragraphs = _blocks(doc.body)
-    text = "\n\n".join(paragraphs)
-    if len(text) < MIN_ARTICLE_CHARS or not any(
-        len(p.split()) >= MIN_PARAGRAPH_WORDS for p in paragraphs
-    ):
+    if not _is_article(paragraphs):
         raise InputError(
             shown, "no article text found on the page (only menus, forms or fragments)"
         )
+    site = (doc.sitename or "").strip()
     return Article(
-        text=text,
-        title=(doc.title or "").strip(),
-        publication=(doc.sitename or "").strip(),
+        text="\n\n".join(paragraphs),
+        title=clean_title(doc.title or "", site, headlines),
+        publication=site,
         author=(doc.author or "").strip(),
         date=(doc.date or "").strip(),
         url=(doc.url or url or "").strip(),
+        note=note,
     )
 
 
@@ -191,15 +354,16 @@ def source_from_html(
     url: str = "",
     header_charset: str | None = None,
     fallback: str = "page",
-) -> Source:
-    """A ``Source`` from a page's bytes. ``url`` is where it was fetched from, if anywhere;
-    the page's canonical URL, when it names one, becomes the source's url."""
+) -> tuple[Source, str | None]:
+    """A ``Source`` from a page's bytes, and a warning when the fuller extraction was used.
+    ``url`` is where it was fetched from, if anywhere; the page's canonical URL, when it
+    names one, becomes the source's url."""
 
     article = extract_article(decode_html(data, header_charset), shown, url)
     # The site's name makes the most readable id; the page's canonical URL names the site
     # even when the copy came from a file, a mirror or a local test server.
     named = fallback_id(article.url) if article.url else "page"
-    return Source(
+    source = Source(
         id=slug(named if named != "page" else fallback),
         text=article.text,
         sha256=sha256(article.text),
@@ -211,3 +375,4 @@ def source_from_html(
         path=path,
         format="text",
     )
+    return source, article.note or None

@@ -135,9 +135,9 @@ def _html_file(path: Path) -> Snapshot:
     from drafter.sources.html import source_from_html
 
     data = read_bytes(path)
-    src = source_from_html(data, str(path), path=str(path), fallback=path.stem)
+    src, note = source_from_html(data, str(path), path=str(path), fallback=path.stem)
     origin = str(path.resolve())
-    return Snapshot(src, data, origin, str(path), _now(), "text/html")
+    return Snapshot(src, data, origin, str(path), _now(), "text/html", note)
 
 
 def _url(url: str) -> Snapshot:
@@ -145,8 +145,9 @@ def _url(url: str) -> Snapshot:
     from drafter.sources.html import fallback_id, source_from_html
 
     page = fetch(url)
+    note = None
     if page.is_html:
-        src = source_from_html(
+        src, note = source_from_html(
             page.body,
             url,
             url=page.final_url,
@@ -161,7 +162,9 @@ def _url(url: str) -> Snapshot:
         src = source_from_text(text, fallback_id=fallback_id(page.final_url), fmt=fmt)
         if not src.url:
             src = replace(src, url=page.final_url)
-    return Snapshot(src, page.body, url, page.final_url, page.retrieved_at, page.content_type)
+    return Snapshot(
+        src, page.body, url, page.final_url, page.retrieved_at, page.content_type, note
+    )
 
 
 def is_url(ref: str | Path) -> bool:
@@ -202,7 +205,8 @@ def unique_ids(sources: Iterable[Source]) -> tuple[Source, ...]:
 def load_ref(ref: str | Path) -> tuple[Source, str | None]:
     """A source from a file path or an http(s) URL."""
     if is_url(ref):
-        return _url(str(ref)).source, None
+        snap = _url(str(ref))
+        return snap.source, snap.warning
     return load_source(Path(ref))
 
 
