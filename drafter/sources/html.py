@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from drafter.errors import InputError
 from drafter.models import Source
+from drafter.sources.charset import guess_encoding
 from drafter.sources.ids import sha256, slug
 
 # An article shorter than this, or with no paragraph of MIN_PARAGRAPH_WORDS words, is a
@@ -102,8 +103,8 @@ def declared_charset(data: bytes) -> str | None:
 
 def decode_html(data: bytes, header_charset: str | None = None) -> str:
     """The page's text: a byte-order mark wins, then the HTTP header's charset, then the
-    page's own meta declaration, then UTF-8, then windows-1252 (what undeclared legacy
-    pages almost always are)."""
+    page's own meta declaration, then UTF-8, then the legacy encoding charset-normalizer
+    finds (windows-1252 when it finds none: what undeclared legacy pages usually are)."""
     for bom, name in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
@@ -120,7 +121,7 @@ def decode_html(data: bytes, header_charset: str | None = None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return data.decode(guess_encoding(data) or "cp1252", errors="replace")
 
 
 def _prepare(html: str) -> Any:
