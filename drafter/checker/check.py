@@ -256,4 +256,62 @@ def check_draft(
     if entries:
         by_id = {s.id: entries[s.sha256] for s in sources if s.sha256 in entries}
         checks = tuple(_library_note(c, by_id) for c in checks)
+    checks = outside_article(checks, sources, saved_pages(sources, library))
     return CheckResult(str(draft), sources, checks, strict, tuple(warnings))
+
+
+# --- the saved page behind a failing quote (a quote extraction, not the writer, lost) ------
+
+OUTSIDE_ARTICLE = (
+    "found in the saved page outside the extracted article text: re-extract or pass the "
+    "page's text"
+)
+
+
+def saved_pages(sources: Sequence[Source], library: Path | None) -> dict[str, bytes]:
+    """The original HTML bytes behind sources that were extracted from a page, by the
+    sha256 of the extracted text: a saved ``.html`` file, or the library's stored page."""
+    from drafter.sources.library import Library
+
+    pages: dict[str, bytes] = {}
+    for src in sources:
+        if src.path and Path(src.path).suffix.lower() in ingest.HTML_SUFFIXES:
+            try:
+                pages[src.sha256] = Path(src.path).read_bytes()
+            except OSError:
+                continue
+    missing = [s for s in sources if s.sha256 not in pages]
+    if library is not None and missing and library.exists():
+        with Library(library) as lib:
+            for src in missing:
+                for entry in lib.by_sha256(src.sha256):
+                    if entry.content_type in ("text/html", "application/xhtml+xml"):
+                        pages[src.sha256] = lib.raw(entry.id)
+                        break
+    return pages
+
+
+def outside_article(
+    checks: Sequence[QuoteCheck], sources: Sequence[Source], pages: dict[str, bytes]
+) -> tuple[QuoteCheck, ...]:
+    """Failing quotes that the saved page has outside the article trafilatura extracted
+    (a caption it dropped, a box, a list) get a note saying so: the checker's own rules,
+    run again over the whole text the page shows."""
+    from drafter.sources.html import decode_html, visible_text
+    from drafter.sources.ids import sha256
+
+    failing = [i for i, c in enumerate(checks) if c.status in (Status.ALTERED, Status.NOT_FOUND)]
+    if not failing or not pages:
+        return tuple(checks)
+    shown = []
+    for src in sources:
+        if src.sha256 in pages:
+            text = visible_text(decode_html(pages[src.sha256]))
+            shown.append(replace(src, text=text, sha256=sha256(text), path="", format="text"))
+    again = verify([checks[i].quote for i in failing], build(shown))
+    out = list(checks)
+    for i, found in zip(failing, again, strict=True):
+        if found.matches and found.status is not Status.TITLE:
+            where = found.matches[0].source
+            out[i] = replace(out[i], note=f"{OUTSIDE_ARTICLE} ({where})")
+    return tuple(out)
