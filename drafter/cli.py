@@ -65,6 +65,12 @@ _SOURCES = click.option(
     help="A source article (.txt, .md, .html or an http(s) URL); repeat for several.",
 )
 
+_ALLOW_PRIVATE = click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Let links and URLs reach loopback and private network addresses.",
+)
+
 
 @main.command()
 @click.argument("draft", type=_PATH)
@@ -80,6 +86,13 @@ _SOURCES = click.option(
 )
 @click.option("--output", "-o", type=_PATH, help="Write the report to FILE instead of stdout.")
 @click.option("--strict", is_flag=True, help="Fail unchecked scare quotes and short terms too.")
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Fetch the pages the draft's lead-ins link, store them in the library and check "
+    "each quote against the page its lead-in links.",
+)
+@_ALLOW_PRIVATE
 def check(
     draft: Path,
     sources: tuple[str, ...],
@@ -87,6 +100,8 @@ def check(
     fmt: str,
     output: Path | None,
     strict: bool,
+    follow_links: bool,
+    allow_private: bool,
 ) -> None:
     """Prove where every quote of DRAFT is in its sources, or say why it is not.
 
@@ -95,7 +110,14 @@ def check(
     from drafter.checker import report
     from drafter.checker.check import check_draft
 
-    result = check_draft(draft, sources, strict=strict, library=_library_path(library))
+    result = check_draft(
+        draft,
+        sources,
+        strict=strict,
+        library=_library_path(library),
+        links=follow_links,
+        allow_private=allow_private,
+    )
     if fmt == "json":
         text = report.to_json(result)
     elif fmt == "md":
@@ -401,9 +423,19 @@ def _describe(entry: Entry) -> str:
 
 
 @sources.command("add")
-@click.argument("refs", nargs=-1, required=True, metavar="FILE|URL…")
+@click.argument("refs", nargs=-1, metavar="FILE|URL…")
+@click.option(
+    "--from",
+    "from_draft",
+    type=_PATH,
+    metavar="DRAFT",
+    help="Also add every page the lead-ins of DRAFT link.",
+)
+@_ALLOW_PRIVATE
 @_library_option
-def sources_add(refs: tuple[str, ...], library: Path | None) -> None:
+def sources_add(
+    refs: tuple[str, ...], from_draft: Path | None, allow_private: bool, library: Path | None
+) -> None:
     """Add files (.txt, .md, .html) and web pages to the library.
 
     Each source is fetched and extracted completely before it is stored, in one transaction:
@@ -412,17 +444,27 @@ def sources_add(refs: tuple[str, ...], library: Path | None) -> None:
     """
     from contextlib import ExitStack
 
+    from drafter.errors import UsageError
     from drafter.sources.ingest import load_snapshot
     from drafter.sources.library import default_path
 
+    links: list[str] = []
+    if from_draft is not None:
+        from drafter.checker.check import lead_in_links, read_draft
+
+        links = lead_in_links(read_draft(from_draft)[0].body)
+        if not links:
+            click.echo(f"{from_draft}: its lead-ins link no web page", err=True)
+    if not refs and from_draft is None:
+        raise UsageError("give FILE|URL… to add, or --from DRAFT")
     failed = 0
     lib: Library | None = None
     with ExitStack() as stack:
         if default_path(library).exists():  # a library that cannot be used stops us early
             lib = stack.enter_context(_open(library, create=True))
-        for ref in refs:
+        for ref in [*refs, *links]:
             try:
-                snap = load_snapshot(ref)
+                snap = _fetch_link(ref, allow_private) if ref in links else load_snapshot(ref)
             except DrafterError as exc:
                 click.echo(f"drafter: error: {exc}", err=True)
                 failed += 1
@@ -450,6 +492,12 @@ def sources_add(refs: tuple[str, ...], library: Path | None) -> None:
                 click.echo(f"{what}: {_describe(e)}, {e.passage_count} passages")
     if failed:
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _fetch_link(url: str, allow_private: bool) -> Any:
+    from drafter.checker.check import fetch_link
+
+    return fetch_link(url, allow_private=allow_private)
 
 
 @sources.command("list")

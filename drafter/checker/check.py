@@ -216,10 +216,24 @@ def check_draft(
     source_paths: Sequence[Path | str],
     strict: bool = False,
     library: Path | None = None,
+    *,
+    links: bool = False,
+    allow_private: bool = False,
 ) -> CheckResult:
     """Check ``draft`` against files and URLs (``source_paths`` and the draft's front
-    matter) and, when ``library`` is given, the source library at that path."""
+    matter) and, when ``library`` is given, the source library at that path. ``links``
+    (``--follow-links``): also fetch the pages the draft's lead-ins link, store them in the
+    library (``library``, or the default one) and check each quote against the page its
+    lead-in links; a link that cannot be fetched is a warning in the report."""
     doc, warnings = read_draft(draft)
+    linked: list[Source] = []
+    if links:
+        from drafter.sources.library import default_path
+
+        linked, failed, link_warnings = follow_links(
+            draft, default_path(library), allow_private=allow_private
+        )
+        warnings += failed + link_warnings
     paths = [*source_paths, *ingest.draft_source_paths(draft, doc.meta)]
     unique = list(dict.fromkeys(p if ingest.is_url(p) else Path(p).resolve() for p in paths))
     urls = _front_matter_urls(doc.meta)
@@ -227,7 +241,7 @@ def check_draft(
         # Pinned snapshots the library holds are read from it, not fetched again.
         held = _library_holds(library, [sha for sha in urls.values() if sha])
         urls = {u: sha for u, sha in urls.items() if sha not in held}
-    if not unique and not urls and library is None:
+    if not unique and not urls and library is None and not links:
         raise UsageError(
             f"{draft}: no sources to check against; pass --source FILE|URL, --library "
             "(or list them in the draft's front matter)"
@@ -243,7 +257,7 @@ def check_draft(
                 f"{url}: changed since the draft was made (sha256 differs from the draft's "
                 "front matter)"
             )
-    sources = ingest.unique_ids([*sources, *fetched])
+    sources = ingest.unique_ids([*sources, *fetched, *linked])
     body_line = doc.body_line + 1
     entries: dict[str, Entry] = {}
     if library is None:
@@ -315,3 +329,63 @@ def outside_article(
             where = found.matches[0].source
             out[i] = replace(out[i], note=f"{OUTSIDE_ARTICLE} ({where})")
     return tuple(out)
+
+
+# --- `--follow-links` / `sources add --from`: the pages a post's lead-ins link -------------
+
+
+def lead_in_links(body: str) -> list[str]:
+    """The http(s) links in a draft's own text (its lead-ins and commentary, not its block
+    quotes), each once, in order."""
+    from drafter.checker.extract import paragraphs
+
+    links: list[str] = []
+    for para in paragraphs(body):
+        if para.in_blockquote:
+            continue
+        for href in para.hrefs:
+            if ingest.is_url(href) and href not in links:
+                links.append(href)
+    return links
+
+
+def follow_links(
+    draft: Path, library: Path, *, allow_private: bool = False
+) -> tuple[list[Source], list[str], list[str]]:
+    """Fetch every page the draft's lead-ins link (the limits of ``sources add``) and store
+    each in the library at ``library``. Returns the sources (each with the link the draft
+    gives as its url, so that the quotes after a lead-in are checked against the page it
+    links), a line for each link that could not be fetched, and warnings.
+
+    ``allow_private`` is passed to the fetch: links to loopback or private addresses are
+    refused unless it is set (the address guard lives in ``sources.fetch``)."""
+    from drafter.sources.library import Library
+
+    doc, _ = read_draft(draft)
+    fetched: list[tuple[str, ingest.Snapshot]] = []
+    failed: list[str] = []
+    warnings: list[str] = []
+    for link in lead_in_links(doc.body):
+        try:
+            snap = fetch_link(link, allow_private=allow_private)
+        except InputError as exc:
+            failed.append(f"link not checked: {exc}")
+            continue
+        fetched.append((link, snap))
+        if snap.warning:
+            warnings.append(snap.warning)
+    sources: list[Source] = []
+    if fetched:
+        with Library(library, create=True) as lib:
+            for link, snap in fetched:
+                stored = lib.source(lib.add(snap).entry.id)
+                sources.append(replace(stored, url=link))
+    return sources, failed, warnings
+
+
+def fetch_link(url: str, *, allow_private: bool = False) -> ingest.Snapshot:
+    """The one place a draft's link is fetched (for ``--follow-links``, ``sources add
+    --from`` and ``sources refresh``). ``allow_private`` is for the address guard of
+    ``sources.fetch`` (loopback and private addresses are refused unless it is set)."""
+    del allow_private  # taken by the fetch once it guards addresses (issue 14)
+    return ingest.load_snapshot(url)

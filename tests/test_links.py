@@ -1,0 +1,114 @@
+"""`check --follow-links` and `sources add --from`: a post checked against the pages its
+lead-ins link, fetched from the local test server (127.0.0.1, hence --allow-private)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from drafter.sources import fetch
+from drafter.sources.library import Library
+
+from .conftest import run
+from .webserver import Server, serve
+
+
+@pytest.fixture(scope="module")
+def web() -> Iterator[Server]:
+    with serve() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def local(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fetch, "TIMEOUT", 0.5)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+
+
+def post(base: str) -> str:
+    # The lead-ins name no publication: only their links say which page each quote is from.
+    return f"""# Harbour week
+
+[One report]({base}/news) has the numbers:
+
+“Every port is going to do this within a decade. The only question is who pays for
+the substation,” an analyst said.
+
+[Another]({base}/pages/title-pipe) says:
+
+> The ferry company said on Thursday that fares on the island route would rise by a fifth
+> from the first of January, blaming the price of fuel.
+
+[A third, since taken down]({base}/missing), said:
+
+> The harbour master resigned on Friday after twenty years in the job, citing the new budget.
+
+And [the ferry piece]({base}/pages/title-pipe) does not say this: “Every port is going to
+do this within a decade.”
+"""
+
+
+def test_follow_links_checks_each_quote_against_the_page_its_lead_in_links(
+    web: Server, tmp_path: Path
+) -> None:
+    draft = tmp_path / "post.md"
+    draft.write_text(post(web.base), encoding="utf-8")
+    lib = tmp_path / "lib.sqlite"
+    result = run(
+        "check", draft, "--follow-links", "--allow-private", "--library", lib, "--format", "json"
+    )
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    q1, q2, q3, q4 = report["quotes"]
+    assert q1["passed"] and q1["attributed_to"] == "harbourledger"
+    assert q2["passed"] and q2["attributed_to"] == report["sources"][1]["id"]
+    assert report["sources"][1]["url"] == f"{web.base}/pages/title-pipe"
+    assert q3["status"] == "not_found"  # its page is gone: nothing to prove it against
+    # Found, but not in the page its own lead-in links.
+    assert q4["status"] == "misattributed"
+    # The failed link is one line of the report, not an abort.
+    (missing,) = [w for w in report["warnings"] if "/missing" in w]
+    assert "HTTP 404" in missing
+    assert missing.startswith("link not checked: ")
+    with Library(lib) as library:
+        assert len(library.entries()) == 2  # each page stored once, the 404 not at all
+
+
+def test_follow_links_text_report_and_a_second_run_reuses_the_library(
+    web: Server, tmp_path: Path
+) -> None:
+    draft = tmp_path / "post.md"
+    draft.write_text(post(web.base), encoding="utf-8")
+    lib = tmp_path / "lib.sqlite"
+    first = run("check", draft, "--follow-links", "--allow-private", "--library", lib)
+    assert "warning: link not checked: " in first.stdout
+    again = run("check", draft, "--follow-links", "--allow-private", "--library", lib)
+    assert again.stdout == first.stdout
+    with Library(lib) as library:
+        assert len(library.entries()) == 2  # unchanged pages are not stored twice
+
+
+def test_sources_add_from_a_draft(web: Server, tmp_path: Path) -> None:
+    draft = tmp_path / "post.md"
+    draft.write_text(post(web.base), encoding="utf-8")
+    lib = tmp_path / "lib.sqlite"
+    result = run("sources", "add", "--from", draft, "--allow-private", "--library", lib)
+    assert result.exit_code == 2  # one link failed; the others are added
+    assert result.stdout.count("added ") == 2
+    (error,) = result.stderr.strip().splitlines()
+    assert f"{web.base}/missing: HTTP 404" in error
+    with Library(lib) as library:
+        assert {e.retrieved_from for e in library.entries()} == {
+            f"{web.base}/news",
+            f"{web.base}/pages/title-pipe",
+        }
+
+
+def test_sources_add_needs_something_to_add(tmp_path: Path) -> None:
+    result = run("sources", "add", "--library", tmp_path / "lib.sqlite")
+    assert result.exit_code == 2
+    assert "--from DRAFT" in result.stderr
