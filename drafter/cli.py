@@ -500,6 +500,42 @@ def _fetch_link(url: str, allow_private: bool) -> Any:
     return fetch_link(url, allow_private=allow_private)
 
 
+@sources.command("refresh")
+@click.argument("ids", nargs=-1, metavar="[ID…]")
+@click.option("--all", "every", is_flag=True, help="Refresh every source added from a URL.")
+@_ALLOW_PRIVATE
+@_library_option
+def sources_refresh(
+    ids: tuple[str, ...], every: bool, allow_private: bool, library: Path | None
+) -> None:
+    """Fetch URL sources again; store a new version of each whose text changed.
+
+    Drafts that pin an older version are then told, by `drafter check --library`, which of
+    their quotes are no longer in the newest one. A fetch that fails is one line; the others
+    are still refreshed; the exit code is 2 if any failed.
+    """
+    from drafter.errors import UsageError
+
+    if bool(ids) == every:
+        raise UsageError("give the IDs of the sources to refresh, or --all (not both)")
+    failed = 0
+    with _open(library) as lib:
+        for entry in lib.web_sources(ids):
+            try:
+                added = lib.add(_fetch_link(entry.origin, allow_private))
+            except DrafterError as exc:
+                click.echo(f"drafter: error: {exc}", err=True)
+                failed += 1
+                continue
+            e = added.entry
+            if added.status == "unchanged":
+                click.echo(f"unchanged {e.id}: {_describe(e)}")
+            else:
+                click.echo(f"changed {entry.id}: stored {e.id} (version {e.version})")
+    if failed:
+        sys.exit(EXIT_BAD_INPUT)
+
+
 @sources.command("list")
 @_library_option
 def sources_list(library: Path | None) -> None:

@@ -271,6 +271,8 @@ def check_draft(
         by_id = {s.id: entries[s.sha256] for s in sources if s.sha256 in entries}
         checks = tuple(_library_note(c, by_id) for c in checks)
     checks = outside_article(checks, sources, saved_pages(sources, library))
+    if library is not None and library.exists():
+        warnings += drifted(checks, sources, library)
     return CheckResult(str(draft), sources, checks, strict, tuple(warnings))
 
 
@@ -389,3 +391,69 @@ def fetch_link(url: str, *, allow_private: bool = False) -> ingest.Snapshot:
     ``sources.fetch`` (loopback and private addresses are refused unless it is set)."""
     del allow_private  # taken by the fetch once it guards addresses (issue 14)
     return ingest.load_snapshot(url)
+
+
+# --- drift: quotes no longer in the newest version of a source the draft pins ------------
+
+DRIFT_CONTEXT = 80  # characters of the old version shown around a quote, each side
+
+
+def drifted(
+    checks: Sequence[QuoteCheck], sources: Sequence[Source], library: Path
+) -> list[str]:
+    """For each passing quote proven against a library snapshot that has a newer version
+    (``sources refresh`` stored one), a line when the quote is no longer in the newest
+    version, with the word diff between the two versions around it."""
+    from rapidfuzz.fuzz import partial_ratio_alignment
+
+    from drafter.checker.verify import word_diff
+    from drafter.sources.library import Library
+
+    by_id = {s.id: s for s in sources}
+    out: list[str] = []
+    with Library(library) as lib:
+        newer: dict[str, tuple[Source, str]] = {}
+        for src in sources:
+            for entry in lib.by_sha256(src.sha256)[:1]:
+                newest = lib.latest(entry)
+                if newest.version > entry.version:
+                    text = lib.source(newest.id)
+                    newer[src.id] = (replace(text, id=src.id), newest.id)
+        for check in checks:
+            if not check.passed() or check.status is Status.TITLE or not check.matches:
+                continue
+            first = check.matches[0]
+            if first.source not in newer:
+                continue
+            new_src, new_id = newer[first.source]
+            (again,) = verify([replace(check.quote, attributed_to=None)], build([new_src]))
+            if again.passed() and again.matches:
+                continue
+            old = by_id[first.source].text
+            a, b = _word_bounds(old, first.start - DRIFT_CONTEXT, first.end + DRIFT_CONTEXT)
+            window, new = old[a:b], new_src.text
+            # The same stretch of the new version: between the context either side of the
+            # quote when both are still there, else the best fuzzy alignment.
+            before, after = old[a : first.start], old[first.end : b]
+            lo = new.find(before) if before.strip() else -1
+            hi = new.find(after, lo + len(before)) if lo >= 0 and after.strip() else -1
+            if lo >= 0 and hi >= 0:
+                now = new[lo : hi + len(after)]
+            else:
+                found = partial_ratio_alignment(window, new)
+                now = new[found.dest_start : found.dest_end] if found else ""
+            out.append(
+                f"{check.quote.id} line {check.quote.line}: no longer in the newest version of "
+                f"{first.source} ({new_id}); the source changed: {word_diff(window, now)}"
+            )
+    return out
+
+
+def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start``/``end`` clamped to ``text`` and widened to whole words."""
+    start, end = max(start, 0), min(end, len(text))
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, end
