@@ -174,3 +174,42 @@ def test_title_without_the_site_name(
     from drafter.sources.html import clean_title
 
     assert clean_title(title, site, headlines) == clean
+
+
+# The drafts of /work/shared/cases 01, 02 and 06, checked against their saved pages.
+CASE_DRAFTS = [
+    (
+        "nested-list",
+        'The council\'s list included "Repairs to the old pier" and, under it, "Replacing '
+        'the rotten decking boards".\n',
+        {"exact"},
+    ),
+    (
+        "br-lines",
+        'The poem starts quietly: "The tide comes in along the wall and takes the nets we left '
+        'behind".\n\nIts author wrote it "in a single night after the storm in March."\n',
+        {"exact", "normalized"},
+    ),
+    (
+        "title-suffix",
+        "As the Harbour Ledger reports in “Harbour council approves four new container "
+        "cranes”:\n\n“The contract is worth about 40 million euros and the first two cranes "
+        "are due to arrive next autumn, with the remaining pair following a year later.”\n",
+        {"title", "exact"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("page", "draft", "statuses"), CASE_DRAFTS, ids=[c[0] for c in CASE_DRAFTS]
+)
+def test_true_quotes_of_a_saved_page_pass(
+    tmp_path: Path, page: str, draft: str, statuses: set[str]
+) -> None:
+    import json
+
+    path = tmp_path / "draft.md"
+    path.write_text(draft, encoding="utf-8")
+    result = run("check", path, "--source", PAGES / f"{page}.html", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert {q["status"] for q in json.loads(result.stdout)["quotes"]} <= statuses

@@ -279,8 +279,7 @@ def check_draft(
 # --- the saved page behind a failing quote (a quote extraction, not the writer, lost) ------
 
 OUTSIDE_ARTICLE = (
-    "found in the saved page outside the extracted article text: re-extract or pass the "
-    "page's text"
+    "found in the saved page outside the extracted article text: re-extract or pass the page's text"
 )
 
 
@@ -398,9 +397,7 @@ def fetch_link(url: str, *, allow_private: bool = False) -> ingest.Snapshot:
 DRIFT_CONTEXT = 80  # characters of the old version shown around a quote, each side
 
 
-def drifted(
-    checks: Sequence[QuoteCheck], sources: Sequence[Source], library: Path
-) -> list[str]:
+def drifted(checks: Sequence[QuoteCheck], sources: Sequence[Source], library: Path) -> list[str]:
     """For each passing quote proven against a library snapshot that has a newer version
     (``sources refresh`` stored one), a line when the quote is no longer in the newest
     version, with the word diff between the two versions around it."""

@@ -16,9 +16,29 @@ from typing import Any
 # charset-normalizer finds several that fit about equally well (short texts in ISO-8859-2
 # also read as ISO-8859-3, -4 or -10 with no more "mess"), the commoner one is right.
 _COMMON = (
-    "cp1252", "cp1251", "iso8859_2", "cp932", "shift_jis", "cp1250", "gb18030", "gb2312",
-    "big5", "euc_kr", "euc_jp", "koi8_r", "iso8859_15", "cp1256", "cp1253", "cp1254",
-    "cp1255", "cp1257", "iso8859_7", "iso8859_9", "iso8859_5", "koi8_u", "cp874",
+    "cp1252",
+    "cp1251",
+    "iso8859_2",
+    "cp932",
+    "shift_jis",
+    "cp1250",
+    "gb18030",
+    "gb2312",
+    "big5",
+    "euc_kr",
+    "euc_jp",
+    "koi8_r",
+    "iso8859_15",
+    "cp1256",
+    "cp1253",
+    "cp1254",
+    "cp1255",
+    "cp1257",
+    "iso8859_7",
+    "iso8859_9",
+    "iso8859_5",
+    "koi8_u",
+    "cp874",
 )
 _MESS_MARGIN = 0.1  # candidates this close to the least messy one are weighed again
 

@@ -43,15 +43,67 @@ _META_CHARSET = re.compile(
 # trafilatura's XML: these elements are blocks (a browser starts a new line before and after
 # them); anything else (``hi``, ``ref``, ``span``, …) is inline text. ``lb`` is a <br>.
 _BLOCKS = {
-    "body", "div", "p", "head", "quote", "code", "item", "list", "table", "row", "cell",
-    "note", "figure", "section", "article", "main", "pre",
+    "body",
+    "div",
+    "p",
+    "head",
+    "quote",
+    "code",
+    "item",
+    "list",
+    "table",
+    "row",
+    "cell",
+    "note",
+    "figure",
+    "section",
+    "article",
+    "main",
+    "pre",
 }
 # The same, in HTML, for the page's visible text.
 _HTML_BLOCKS = {
-    "address", "article", "aside", "blockquote", "body", "dd", "details", "dialog", "div",
-    "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
-    "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
-    "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "ul",
 }
 _INVISIBLE = ("script", "style", "noscript", "template", "head", "title", "meta", "link")
 # Page furniture: left out of the visible text that the extraction is measured against.
@@ -141,72 +193,129 @@ class _Walk:
     """Every text node of a tree, in document order, as a browser lays it out: a block
     element starts and ends a paragraph, a <br> ends a line, inline elements and an
     element's tail text flow on in the paragraph around them. Table cells of a row are
-    one paragraph, joined by " | "."""
+    one paragraph, joined by " | ". Each paragraph is marked when it lies inside one of
+    ``furniture`` (navigation, headers, …)."""
 
-    def __init__(self, blocks: set[str], *, br: str, cell: set[str], row: set[str]) -> None:
-        self.block_tags, self.br, self.cell, self.row = blocks, br, cell, row
-        self.blocks: list[str] = []
+    def __init__(
+        self,
+        blocks: set[str],
+        *,
+        br: str,
+        row: str,
+        skip: tuple[str, ...] = (),
+        furniture: tuple[str, ...] = (),
+    ) -> None:
+        self.block_tags, self.br, self.row, self.skip = blocks, br, row, skip
+        self.furniture = furniture
+        self.depth = 0  # how many furniture elements the walk is inside
+        self.blocks: list[tuple[str, bool]] = []
         self.buf: list[str] = []
+
+    def texts(self) -> list[str]:
+        return [text for text, _ in self.blocks]
 
     def flush(self) -> None:
         lines = (" ".join(line.split()) for line in "".join(self.buf).split(_LINE))
         text = "\n".join(line for line in lines if line)
         if text:
-            self.blocks.append(text)
+            self.blocks.append((text, self.depth > 0))
         self.buf = []
 
-    def visit(self, el: Any, skip: tuple[str, ...] = ()) -> None:
+    def visit(self, el: Any) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""  # comments, processing instructions
-        if not tag or tag in skip:
+        if not tag or tag in self.skip:
             return
         if tag == self.br:
             self.buf.append(_LINE)
             return
-        if tag in self.row:
+        if tag == self.row:
             self.flush()
             cells = []
             for child in el:
-                inner = _Walk(self.block_tags, br=self.br, cell=self.cell, row=self.row)
-                inner.visit(child, skip)
-                cells.append(" ".join(" ".join(inner.blocks).split()))
-            self.blocks.append(" | ".join(c for c in cells if c))
-            if not self.blocks[-1]:
-                self.blocks.pop()
+                inner = _Walk(self.block_tags, br=self.br, row=self.row, skip=self.skip)
+                inner.visit(child)
+                inner.flush()
+                cells.append(" ".join(" ".join(inner.texts()).split()))
+            row = " | ".join(c for c in cells if c)
+            if row:
+                self.blocks.append((row, self.depth > 0))
             return
         block = tag in self.block_tags
         if block:
             self.flush()
+        furniture = tag in self.furniture
+        self.depth += furniture
         self.buf.append(el.text or "")
         for child in el:
-            self.visit(child, skip)
+            self.visit(child)
             self.buf.append(child.tail or "")
         if block:
             self.flush()
+        self.depth -= furniture
 
 
 def _blocks(element: Any) -> list[str]:
     """The paragraphs of trafilatura's XML body, in document order, no text dropped."""
-    walk = _Walk(_BLOCKS, br="lb", cell={"cell"}, row={"row"})
+    walk = _Walk(_BLOCKS, br="lb", row="row")
     walk.visit(element)
     walk.flush()
-    return walk.blocks
+    return walk.texts()
 
 
-def visible_text(html: str, *, furniture: bool = True) -> str:
-    """The text a browser shows for the page's body, paragraphs separated by blank lines.
-    ``furniture=False`` leaves out navigation, headers, footers, asides and forms."""
+def page_blocks(html: str) -> list[tuple[str, bool]]:
+    """The paragraphs a browser shows for the page's body, each marked True when it is page
+    furniture (inside navigation, a header, a footer, an aside or a form)."""
     import lxml.html
     from lxml.etree import LxmlError
 
     try:
         tree = lxml.html.fromstring(html)
     except (LxmlError, ValueError):
-        return ""
+        return []
     body = tree.find(".//body")
-    walk = _Walk(_HTML_BLOCKS, br="br", cell={"td", "th"}, row={"tr"})
-    walk.visit(body if body is not None else tree, _INVISIBLE + (() if furniture else _FURNITURE))
+    walk = _Walk(_HTML_BLOCKS, br="br", row="tr", skip=_INVISIBLE, furniture=_FURNITURE)
+    walk.visit(body if body is not None else tree)
     walk.flush()
-    return "\n\n".join(walk.blocks)
+    return walk.blocks
+
+
+def visible_text(html: str) -> str:
+    """The text a browser shows for the page's body, paragraphs separated by blank lines."""
+    return "\n\n".join(text for text, _ in page_blocks(html))
+
+
+def _resplit(paragraphs: list[str], shown: list[tuple[str, bool]]) -> list[str]:
+    """trafilatura's fallback extractors can return a page's text as one flat paragraph
+    (a page of linked list items, say): a paragraph that is a run of several of the page's
+    own paragraphs, joined by spaces, is cut back into them, page furniture left out."""
+    flat = [" ".join(text.split()) for text, _ in shown]
+    starts: dict[str, list[int]] = {}
+    for i, text in enumerate(flat):
+        starts.setdefault(text.split(" ", 1)[0], []).append(i)
+    out: list[str] = []
+    for para in paragraphs:
+        run = _run_of(para, flat, starts.get(para.split(" ", 1)[0], []))
+        if run is None:
+            out.append(para)
+        else:
+            out += [shown[i][0] for i in run if not shown[i][1]]
+    return out
+
+
+def _run_of(para: str, flat: list[str], candidates: list[int]) -> range | None:
+    """The run of two or more consecutive ``flat`` paragraphs that ``para`` is made of."""
+    if "\n" in para:
+        return None
+    for first in candidates:
+        end, j = len(flat[first]), first
+        if not para.startswith(flat[first]):
+            continue
+        while end < len(para) and j + 1 < len(flat) and para.startswith(" " + flat[j + 1], end):
+            j += 1
+            end += 1 + len(flat[j])
+        if end == len(para) and j > first:
+            return range(first, j + 1)
+    return None
 
 
 def _extract(tree: Any, url: str, recall: bool) -> Any:
@@ -303,7 +412,8 @@ def extract_article(html: str, shown: str, url: str = "") -> Article:
         doc = _extract(_prepare(html), url, recall=False)
         paragraphs = _paragraphs(doc)
         note = ""
-        visible = len(visible_text(html, furniture=False))
+        page = page_blocks(html)
+        visible = sum(len(text) for text, furniture in page if not furniture)
         if _size(paragraphs) < VISIBLE_SHARE * visible or not _is_article(paragraphs):
             fuller = _extract(_prepare(html), url, recall=True)
             more = _paragraphs(fuller)
@@ -314,6 +424,7 @@ def extract_article(html: str, shown: str, url: str = "") -> Article:
                     f"({_size(more):,} characters)"
                 )
                 doc, paragraphs = fuller, more
+        paragraphs = _resplit(paragraphs, page)
         headlines = _headlines(html)
     except (LxmlError, ValueError, TypeError) as exc:  # a document lxml cannot parse
         raise InputError(shown, f"is not an HTML page that can be parsed ({exc})") from None
