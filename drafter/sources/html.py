@@ -113,7 +113,7 @@ _LINE = "\x1e"  # a <br> while a block's text is collected (real newlines are wh
 # The recall check: when trafilatura's default extraction has less than VISIBLE_SHARE of
 # the article area's visible text, its recall mode is tried, and used when it finds at
 # least RECALL_GAIN times as much.
-VISIBLE_SHARE = 0.6
+VISIBLE_SHARE = 0.85
 RECALL_GAIN = 1.2
 # A page of little more than a list (a listicle, a timeline) is an article when it has at
 # least this many items of MIN_ITEM_WORDS words, even if no paragraph is long.
