@@ -15,6 +15,7 @@ from drafter import __version__
 from drafter.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, DrafterError
 
 if TYPE_CHECKING:
+    from drafter.sources.ingest import Snapshot
     from drafter.sources.library import Entry, Library
 
 _PATH = click.Path(path_type=Path)
@@ -462,9 +463,10 @@ def sources_add(
     with ExitStack() as stack:
         if default_path(library).exists():  # a library that cannot be used stops us early
             lib = stack.enter_context(_open(library, create=True))
-        for ref in [*refs, *links]:
+        linked = [link for link in links if link not in refs]
+        for ref in [*refs, *linked]:
             try:
-                snap = _fetch_link(ref, allow_private) if ref in links else load_snapshot(ref)
+                snap = _fetch_link(ref, allow_private) if ref in linked else load_snapshot(ref)
             except DrafterError as exc:
                 click.echo(f"drafter: error: {exc}", err=True)
                 failed += 1
@@ -494,7 +496,7 @@ def sources_add(
         sys.exit(EXIT_BAD_INPUT)
 
 
-def _fetch_link(url: str, allow_private: bool) -> Any:
+def _fetch_link(url: str, allow_private: bool) -> Snapshot:
     from drafter.checker.check import fetch_link
 
     return fetch_link(url, allow_private=allow_private)

@@ -166,6 +166,27 @@ def test_no_word_of_the_page_body_is_lost() -> None:
         # A dash that is part of the headline stays.
         ("Cranes approved - and paid for", "Harbour Ledger", [], "Cranes approved - and paid for"),
         ("Cranes approved", "Harbour Ledger", ["Harbour Ledger"], "Cranes approved"),
+        # An <h1> that is the site's name (a logo) is not the headline.
+        (
+            "Harbour Ledger | Cranes approved",
+            "Harbour Ledger",
+            ["Harbour Ledger"],
+            "Cranes approved",
+        ),
+        # The title had the site's name; the article's own <h1> says the headline in full.
+        (
+            "Cranes approved - Harbour Ledger",
+            "Harbour Ledger",
+            ["Harbour council approves four new cranes"],
+            "Harbour council approves four new cranes",
+        ),
+        # Without a site name in the title, the title stands.
+        (
+            "Cranes approved",
+            "Harbour Ledger",
+            ["Harbour council approves cranes"],
+            "Cranes approved",
+        ),
     ],
 )
 def test_title_without_the_site_name(

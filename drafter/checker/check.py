@@ -227,12 +227,12 @@ def check_draft(
     lead-in links; a link that cannot be fetched is a warning in the report."""
     doc, warnings = read_draft(draft)
     linked: list[Source] = []
+    kept_pages = library  # where the original pages of library snapshots are
     if links:
         from drafter.sources.library import default_path
 
-        linked, failed, link_warnings = follow_links(
-            draft, default_path(library), allow_private=allow_private
-        )
+        kept_pages = default_path(library)
+        linked, failed, link_warnings = follow_links(draft, kept_pages, allow_private=allow_private)
         warnings += failed + link_warnings
     paths = [*source_paths, *ingest.draft_source_paths(draft, doc.meta)]
     unique = list(dict.fromkeys(p if ingest.is_url(p) else Path(p).resolve() for p in paths))
@@ -270,7 +270,7 @@ def check_draft(
     if entries:
         by_id = {s.id: entries[s.sha256] for s in sources if s.sha256 in entries}
         checks = tuple(_library_note(c, by_id) for c in checks)
-    checks = outside_article(checks, sources, saved_pages(sources, library))
+    checks = outside_article(checks, sources, saved_pages(sources, kept_pages))
     if library is not None and library.exists():
         warnings += drifted(checks, sources, library)
     return CheckResult(str(draft), sources, checks, strict, tuple(warnings))

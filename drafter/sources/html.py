@@ -354,46 +354,49 @@ def _is_article(paragraphs: list[str]) -> bool:
 
 
 def _headlines(html: str) -> list[str]:
-    """The page's <h1> texts, those inside <article> or <main> first."""
+    """The article's <h1> texts: those inside <article> or <main>, else the page's only
+    <h1> (a page with several outside the article has a logo or a section name in one)."""
     import lxml.html
 
     tree = lxml.html.fromstring(html)
     inside = tree.xpath("//article//h1 | //main//h1")
-    rest = [h for h in tree.iter("h1") if h not in inside]
-    out = []
-    for h in [*inside, *rest]:
-        text = " ".join(h.text_content().split())
-        if text and text not in out:
-            out.append(text)
-    return out
+    found = inside or list(tree.iter("h1"))
+    texts = [t for t in dict.fromkeys(" ".join(h.text_content().split()) for h in found) if t]
+    return texts if inside or len(texts) == 1 else []
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split()).removeprefix("the ")
 
 
 def clean_title(title: str, site: str, headlines: list[str]) -> str:
     """The headline without the site's name: "Cranes approved - Harbour Ledger" → "Cranes
-    approved". A page's <h1> that the title starts or ends with wins (the headline as the
-    article prints it); otherwise a separator-set part naming the site is dropped."""
+    approved", "Harbour Ledger | Cranes approved" → "Cranes approved". The article's <h1>
+    wins when the title starts or ends with it, and when the title had the site's name
+    and what is left differs from it (the headline as the article prints it)."""
     title = " ".join(title.split())
-    for h1 in headlines:
+    site_key = _name_key(site)
+    # An <h1> that is the site's name (a logo) is not the headline.
+    heads = [h for h in headlines if _name_key(h) != site_key]
+    for h1 in heads:
         if h1 == title:
             return title
         for sep in _TITLE_SEPARATORS:
             if title.startswith(h1 + sep) or title.endswith(sep + h1):
                 return h1
-    folded_site = site.casefold().removeprefix("the ").strip()
-    if folded_site:
-        for sep in _TITLE_SEPARATORS:
-            head, found, tail = title.rpartition(sep)
-            if found and head and tail.casefold().removeprefix("the ").strip() == folded_site:
-                return head.strip()
-            head, found, tail = title.partition(sep)
-            if found and tail and head.casefold().removeprefix("the ").strip() == folded_site:
-                return tail.strip()
-    if headlines and len(headlines) == 1 and len(headlines[0].split()) >= 3:
-        h1 = headlines[0]
-        for sep in _TITLE_SEPARATORS:  # "Headline - Section - Site" whose h1 is "Headline"
-            if title.startswith(h1) and title[len(h1) :].startswith(sep.rstrip()):
-                return h1
-    return title
+    stripped = title
+    for sep in _TITLE_SEPARATORS if site_key else ():
+        head, found, tail = title.rpartition(sep)
+        if found and head and _name_key(tail) == site_key:
+            stripped = head.strip()
+            break
+        head, found, tail = title.partition(sep)
+        if found and tail and _name_key(head) == site_key:
+            stripped = tail.strip()
+            break
+    if (stripped != title or not title) and len(heads) == 1 and len(heads[0].split()) >= 3:
+        return heads[0]
+    return stripped
 
 
 def extract_article(html: str, shown: str, url: str = "") -> Article:
