@@ -101,6 +101,7 @@ def test_fallback_id(url: str, name: str) -> None:
 #   <!-- line: TEXT -->     a line of a passage (a <br> ends a line, never a word)
 #   <!-- title: TEXT -->    the source's title
 #   <!-- note: TEXT -->     a warning drafter prints while reading it
+#   <!-- absent: TEXT -->   words that must not be in the source (page furniture)
 # Add a page there to add a case.
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
@@ -132,6 +133,8 @@ def test_saved_page_keeps_every_word(page: Path) -> None:
         assert line in lines
     for title in want.get("title", []):
         assert data["source"]["title"] == title
+    for absent in want.get("absent", []):
+        assert all(absent not in t for t in texts)
     for note in want.get("note", []):
         assert note in result.stderr
     if not want.get("note"):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from drafter.errors import InputError
@@ -189,12 +189,20 @@ def _prepare(html: str) -> Any:
     return tree
 
 
+class Block(NamedTuple):
+    """One paragraph of a page as a browser shows it."""
+
+    text: str
+    furniture: bool  # inside navigation, a header, a footer, an aside or a form
+    loose: bool  # text of no element of its own: a container's text beside its blocks
+
+
 class _Walk:
     """Every text node of a tree, in document order, as a browser lays it out: a block
     element starts and ends a paragraph, a <br> ends a line, inline elements and an
     element's tail text flow on in the paragraph around them. Table cells of a row are
     one paragraph, joined by " | ". Each paragraph is marked when it lies inside one of
-    ``furniture`` (navigation, headers, …)."""
+    ``furniture`` (navigation, headers, …), and when it is loose text."""
 
     def __init__(
         self,
@@ -208,18 +216,22 @@ class _Walk:
         self.block_tags, self.br, self.row, self.skip = blocks, br, row, skip
         self.furniture = furniture
         self.depth = 0  # how many furniture elements the walk is inside
-        self.blocks: list[tuple[str, bool]] = []
+        self.mixed = [False]  # per open block: does it hold blocks beside its own text?
+        self.blocks: list[Block] = []
         self.buf: list[str] = []
 
     def texts(self) -> list[str]:
-        return [text for text, _ in self.blocks]
+        return [b.text for b in self.blocks]
 
     def flush(self) -> None:
         lines = (" ".join(line.split()) for line in "".join(self.buf).split(_LINE))
         text = "\n".join(line for line in lines if line)
         if text:
-            self.blocks.append((text, self.depth > 0))
+            self.blocks.append(Block(text, self.depth > 0, self.mixed[-1]))
         self.buf = []
+
+    def _is_block(self, el: Any) -> bool:
+        return isinstance(el.tag, str) and (el.tag in self.block_tags or el.tag == self.row)
 
     def visit(self, el: Any) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""  # comments, processing instructions
@@ -238,11 +250,12 @@ class _Walk:
                 cells.append(" ".join(" ".join(inner.texts()).split()))
             row = " | ".join(c for c in cells if c)
             if row:
-                self.blocks.append((row, self.depth > 0))
+                self.blocks.append(Block(row, self.depth > 0, False))
             return
         block = tag in self.block_tags
         if block:
             self.flush()
+            self.mixed.append(any(self._is_block(child) for child in el))
         furniture = tag in self.furniture
         self.depth += furniture
         self.buf.append(el.text or "")
@@ -251,6 +264,7 @@ class _Walk:
             self.buf.append(child.tail or "")
         if block:
             self.flush()
+            self.mixed.pop()
         self.depth -= furniture
 
 
@@ -262,9 +276,9 @@ def _blocks(element: Any) -> list[str]:
     return walk.texts()
 
 
-def page_blocks(html: str) -> list[tuple[str, bool]]:
-    """The paragraphs a browser shows for the page's body, each marked True when it is page
-    furniture (inside navigation, a header, a footer, an aside or a form)."""
+def page_blocks(html: str) -> list[Block]:
+    """The paragraphs a browser shows for the page's body, in order, marked when they are
+    page furniture (navigation, a header, a footer, an aside, a form) or loose text."""
     import lxml.html
     from lxml.etree import LxmlError
 
@@ -281,14 +295,14 @@ def page_blocks(html: str) -> list[tuple[str, bool]]:
 
 def visible_text(html: str) -> str:
     """The text a browser shows for the page's body, paragraphs separated by blank lines."""
-    return "\n\n".join(text for text, _ in page_blocks(html))
+    return "\n\n".join(b.text for b in page_blocks(html))
 
 
-def _resplit(paragraphs: list[str], shown: list[tuple[str, bool]]) -> list[str]:
+def _resplit(paragraphs: list[str], shown: list[Block]) -> list[str]:
     """trafilatura's fallback extractors can return a page's text as one flat paragraph
     (a page of linked list items, say): a paragraph that is a run of several of the page's
     own paragraphs, joined by spaces, is cut back into them, page furniture left out."""
-    flat = [" ".join(text.split()) for text, _ in shown]
+    flat = [" ".join(b.text.split()) for b in shown]
     starts: dict[str, list[int]] = {}
     for i, text in enumerate(flat):
         starts.setdefault(text.split(" ", 1)[0], []).append(i)
@@ -298,7 +312,7 @@ def _resplit(paragraphs: list[str], shown: list[tuple[str, bool]]) -> list[str]:
         if run is None:
             out.append(para)
         else:
-            out += [shown[i][0] for i in run if not shown[i][1]]
+            out += [shown[i].text for i in run if not shown[i].furniture]
     return out
 
 
@@ -351,6 +365,41 @@ def _is_article(paragraphs: list[str]) -> bool:
     if any(len(p.split()) >= MIN_PARAGRAPH_WORDS for p in paragraphs):
         return True
     return sum(len(p.split()) >= MIN_ITEM_WORDS for p in paragraphs) >= MIN_LIST_ITEMS
+
+
+def _loose_text(paragraphs: list[str], shown: list[Block]) -> list[str]:
+    """Text that sits between block elements with no element of its own (the tail of a
+    nested division, a line after a heading) and that trafilatura left out, put back where
+    the page shows it: between two paragraphs it kept. Only loose text is put back, never
+    an element it removed (a newsletter box, an advert), and only of MIN_ITEM_WORDS words."""
+    kept = {" ".join(p.split()): i for i, p in enumerate(paragraphs)}
+    at = [kept.get(" ".join(b.text.split())) for b in shown]  # page block → paragraph
+    joined = "\n".join(" ".join(p.split()) for p in paragraphs)
+    later = [False] * (len(shown) + 1)  # is a kept paragraph further down the page?
+    for i in range(len(shown) - 1, -1, -1):
+        later[i] = later[i + 1] or at[i] is not None
+    after: dict[int, list[str]] = {}
+    last: int | None = None
+    for i, block in enumerate(shown):
+        if at[i] is not None:
+            last = at[i]
+            continue
+        if (
+            last is None
+            or not block.loose
+            or block.furniture
+            or len(block.text.split()) < MIN_ITEM_WORDS
+            or " ".join(block.text.split()) in joined
+            or not later[i + 1]
+        ):
+            continue
+        after.setdefault(last, []).append(block.text)
+    if not after:
+        return paragraphs
+    out: list[str] = []
+    for i, p in enumerate(paragraphs):
+        out += [p, *after.get(i, [])]
+    return out
 
 
 def _headlines(html: str) -> list[str]:
@@ -416,7 +465,7 @@ def extract_article(html: str, shown: str, url: str = "") -> Article:
         paragraphs = _paragraphs(doc)
         note = ""
         page = page_blocks(html)
-        visible = sum(len(text) for text, furniture in page if not furniture)
+        visible = sum(len(b.text) for b in page if not b.furniture)
         if _size(paragraphs) < VISIBLE_SHARE * visible or not _is_article(paragraphs):
             fuller = _extract(_prepare(html), url, recall=True)
             more = _paragraphs(fuller)
@@ -427,7 +476,7 @@ def extract_article(html: str, shown: str, url: str = "") -> Article:
                     f"({_size(more):,} characters)"
                 )
                 doc, paragraphs = fuller, more
-        paragraphs = _resplit(paragraphs, page)
+        paragraphs = _loose_text(_resplit(paragraphs, page), page)
         headlines = _headlines(html)
     except (LxmlError, ValueError, TypeError) as exc:  # a document lxml cannot parse
         raise InputError(shown, f"is not an HTML page that can be parsed ({exc})") from None
