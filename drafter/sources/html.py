@@ -61,6 +61,10 @@ _BLOCKS = {
     "main",
     "pre",
 }
+# trafilatura writes an inline <code> or <q> as the same ``code``/``quote`` as a code block or
+# a block quote: inside a paragraph, heading, list item or cell they are inline text.
+_INLINE_INSIDE_TEXT = {"code", "quote"}
+_TEXT_BLOCKS = {"p", "head", "item", "cell"}
 # The same, in HTML, for the page's visible text.
 _HTML_BLOCKS = {
     "address",
@@ -176,12 +180,28 @@ def decode_html(data: bytes, header_charset: str | None = None) -> str:
         return data.decode(guess_encoding(data) or "cp1252", errors="replace")
 
 
-def _prepare(html: str) -> Any:
-    """The parsed page with figure captions turned into paragraphs: trafilatura drops
-    ``<figure>`` with its image, but a caption is text a writer may quote."""
+def _parse(html: str) -> Any:
+    """The parsed page, with each ``<q>`` given the quotation marks a browser draws around
+    it (“…”, and ‘…’ inside another), so that a writer's copy of the words matches."""
     import lxml.html
 
     tree = lxml.html.fromstring(html)
+    for el in list(tree.iter("q")):
+        inner = sum(1 for a in el.iterancestors("q")) % 2
+        opening, closing = ("‘", "’") if inner else ("“", "”")
+        el.text = opening + (el.text or "")
+        if len(el):
+            el[-1].tail = (el[-1].tail or "") + closing
+        else:
+            el.text += closing
+        el.tag = "span"
+    return tree
+
+
+def _prepare(html: str) -> Any:
+    """The parsed page with figure captions turned into paragraphs: trafilatura drops
+    ``<figure>`` with its image, but a caption is text a writer may quote."""
+    tree = _parse(html)
     for el in tree.iter("figcaption"):
         el.tag = "p"
     for el in tree.iter("figure"):
@@ -252,7 +272,11 @@ class _Walk:
             if row:
                 self.blocks.append(Block(row, self.depth > 0, False))
             return
-        block = tag in self.block_tags
+        block = tag in self.block_tags and not (
+            tag in _INLINE_INSIDE_TEXT
+            and el.getparent() is not None
+            and el.getparent().tag in _TEXT_BLOCKS
+        )
         if block:
             self.flush()
             self.mixed.append(any(self._is_block(child) for child in el))
@@ -279,11 +303,10 @@ def _blocks(element: Any) -> list[str]:
 def page_blocks(html: str) -> list[Block]:
     """The paragraphs a browser shows for the page's body, in order, marked when they are
     page furniture (navigation, a header, a footer, an aside, a form) or loose text."""
-    import lxml.html
     from lxml.etree import LxmlError
 
     try:
-        tree = lxml.html.fromstring(html)
+        tree = _parse(html)
     except (LxmlError, ValueError):
         return []
     body = tree.find(".//body")
@@ -365,6 +388,14 @@ def _is_article(paragraphs: list[str]) -> bool:
     if any(len(p.split()) >= MIN_PARAGRAPH_WORDS for p in paragraphs):
         return True
     return sum(len(p.split()) >= MIN_ITEM_WORDS for p in paragraphs) >= MIN_LIST_ITEMS
+
+
+def _page_spacing(paragraphs: list[str], shown: list[Block]) -> list[str]:
+    """A paragraph that has the same characters as one of the page's own, but other
+    spacing, gets the page's: trafilatura can drop the space after an inline element (a
+    ``<q>`` in a list item: "a quoteinside it"), and the page shows what the writer read."""
+    spaced = {"".join(b.text.split()): b.text for b in shown}
+    return [spaced.get("".join(p.split()), p) for p in paragraphs]
 
 
 def _loose_text(paragraphs: list[str], shown: list[Block]) -> list[str]:
@@ -476,7 +507,7 @@ def extract_article(html: str, shown: str, url: str = "") -> Article:
                     f"({_size(more):,} characters)"
                 )
                 doc, paragraphs = fuller, more
-        paragraphs = _loose_text(_resplit(paragraphs, page), page)
+        paragraphs = _loose_text(_page_spacing(_resplit(paragraphs, page), page), page)
         headlines = _headlines(html)
     except (LxmlError, ValueError, TypeError) as exc:  # a document lxml cannot parse
         raise InputError(shown, f"is not an HTML page that can be parsed ({exc})") from None
