@@ -46,7 +46,7 @@ def trees(draw: st.DrawFn) -> etree._Element:
 @settings(max_examples=300, deadline=None)
 @given(trees())
 def test_every_text_node_once_in_order_never_glued(tree: etree._Element) -> None:
-    words = [t for t in tree.itertext()]
+    words = list(tree.itertext())
     paragraphs = _blocks(tree)
     assert [w for p in paragraphs for w in p.split()] == words
     assert all(p and "\n\n" not in p for p in paragraphs)
