@@ -112,3 +112,30 @@ def test_sources_add_needs_something_to_add(tmp_path: Path) -> None:
     result = run("sources", "add", "--library", tmp_path / "lib.sqlite")
     assert result.exit_code == 2
     assert "--from DRAFT" in result.stderr
+
+
+def test_follow_links_stores_in_the_default_library(
+    web: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DRAFTER_LIBRARY", raising=False)
+    draft = tmp_path / "post.md"
+    draft.write_text(post(web.base), encoding="utf-8")
+    result = run("check", draft, "--follow-links", "--allow-private", "--format", "json")
+    assert result.exit_code == 1  # the quote whose page is gone
+    with Library(tmp_path / ".drafter" / "library.sqlite") as library:
+        assert len(library.entries()) == 2
+
+
+def test_a_draft_without_links_and_sources_is_still_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    draft = tmp_path / "post.md"
+    draft.write_text("Nothing “linked here at all, so nothing to check”.\n", encoding="utf-8")
+    result = run("check", draft)
+    assert result.exit_code == 2
+    assert "no sources to check against" in result.stderr
+    followed = run("check", draft, "--follow-links")
+    assert "its lead-ins link no web page" in followed.stdout
+    assert not (tmp_path / ".drafter").exists()  # nothing fetched, no library made

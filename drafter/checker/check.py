@@ -365,8 +365,9 @@ def follow_links(
     doc, _ = read_draft(draft)
     fetched: list[tuple[str, ingest.Snapshot]] = []
     failed: list[str] = []
-    warnings: list[str] = []
-    for link in lead_in_links(doc.body):
+    links = lead_in_links(doc.body)
+    warnings = [] if links else [f"{draft}: --follow-links: its lead-ins link no web page"]
+    for link in links:
         try:
             snap = fetch_link(link, allow_private=allow_private)
         except InputError as exc:
