@@ -524,11 +524,14 @@ def sources_refresh(
     with _open(library) as lib:
         for entry in lib.web_sources(ids):
             try:
-                added = lib.add(_fetch_link(entry.origin, allow_private))
+                snap = _fetch_link(entry.origin, allow_private)
+                added = lib.add(snap)
             except DrafterError as exc:
                 click.echo(f"drafter: error: {exc}", err=True)
                 failed += 1
                 continue
+            if snap.warning:
+                click.echo(f"warning: {snap.warning}", err=True)
             e = added.entry
             if added.status == "unchanged":
                 click.echo(f"unchanged {e.id}: {_describe(e)}")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,3 +35,25 @@ def write(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return _write
+
+
+@pytest.fixture(scope="module")
+def web() -> Iterator[Any]:
+    """The local test web server (tests/webserver.py) on 127.0.0.1, for a test module."""
+    from .webserver import serve
+
+    with serve() as server:
+        yield server
+
+
+@pytest.fixture
+def local_fetch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fetches fail fast (a server that never answers fails the test in well under a
+    second) and go straight to the local server, never through a proxy the environment
+    names (httpx honours HTTP_PROXY and friends)."""
+    from drafter.sources import fetch
+
+    monkeypatch.setattr(fetch, "TIMEOUT", 0.5)
+    monkeypatch.setattr(fetch, "TOTAL_TIME", 10.0)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")

@@ -4,29 +4,16 @@ lead-ins link, fetched from the local test server (127.0.0.1, hence --allow-priv
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from drafter.sources import fetch
 from drafter.sources.library import Library
 
 from .conftest import run
-from .webserver import Server, serve
+from .webserver import Server
 
-
-@pytest.fixture(scope="module")
-def web() -> Iterator[Server]:
-    with serve() as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def local(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fetch, "TIMEOUT", 0.5)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("local_fetch")
 
 
 def post(base: str) -> str:

@@ -9,27 +9,24 @@ from pathlib import Path
 
 import pytest
 
-from drafter.sources import fetch
 from drafter.sources.library import Library
 
 from .conftest import run
-from .webserver import Server, serve
+from .webserver import Server
 
 CHANGED = "Every port is going to do this within a decade."
 KEPT = "The only question is who pays for the substation"
 
 
-@pytest.fixture
-def web() -> Iterator[Server]:
-    with serve() as server:
-        yield server
+pytestmark = pytest.mark.usefixtures("local_fetch")
 
 
 @pytest.fixture(autouse=True)
-def local(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fetch, "TIMEOUT", 0.5)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+def changing_restored(web: Server) -> Iterator[None]:
+    """Each test may change the page /changing serves; the next one gets the original."""
+    original = web.changing
+    yield
+    web.changing = original
 
 
 def refresh(lib: Path, *args: str) -> str:
