@@ -451,7 +451,8 @@ def sources_add(
 
     links: list[str] = []
     if from_draft is not None:
-        from drafter.checker.check import lead_in_links, read_draft
+        from drafter.checker.check import read_draft
+        from drafter.checker.web import lead_in_links
 
         links = lead_in_links(read_draft(from_draft)[0].body)
         if not links:
@@ -497,7 +498,7 @@ def sources_add(
 
 
 def _fetch_link(url: str, allow_private: bool) -> Snapshot:
-    from drafter.checker.check import fetch_link
+    from drafter.checker.web import fetch_link
 
     return fetch_link(url, allow_private=allow_private)
 

@@ -57,3 +57,12 @@ def local_fetch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fetch, "TOTAL_TIME", 10.0)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+
+
+@pytest.fixture
+def library_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A library file for the test, named by $DRAFTER_LIBRARY: commands then find it with no
+    path on the command line (``check --library``, ``sources …``)."""
+    lib = tmp_path / "lib.sqlite"
+    monkeypatch.setenv("DRAFTER_LIBRARY", str(lib))
+    return lib

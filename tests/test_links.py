@@ -40,13 +40,13 @@ do this within a decade.”
 
 
 def test_follow_links_checks_each_quote_against_the_page_its_lead_in_links(
-    web: Server, tmp_path: Path
+    web: Server, tmp_path: Path, library_env: Path
 ) -> None:
+    lib = library_env
     draft = tmp_path / "post.md"
     draft.write_text(post(web.base), encoding="utf-8")
-    lib = tmp_path / "lib.sqlite"
     result = run(
-        "check", draft, "--follow-links", "--allow-private", "--library", lib, "--format", "json"
+        "check", draft, "--follow-links", "--allow-private", "--library", "--format", "json"
     )
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
@@ -66,24 +66,24 @@ def test_follow_links_checks_each_quote_against_the_page_its_lead_in_links(
 
 
 def test_follow_links_text_report_and_a_second_run_reuses_the_library(
-    web: Server, tmp_path: Path
+    web: Server, tmp_path: Path, library_env: Path
 ) -> None:
+    lib = library_env
     draft = tmp_path / "post.md"
     draft.write_text(post(web.base), encoding="utf-8")
-    lib = tmp_path / "lib.sqlite"
-    first = run("check", draft, "--follow-links", "--allow-private", "--library", lib)
+    first = run("check", draft, "--follow-links", "--allow-private", "--library")
     assert "warning: link not checked: " in first.stdout
-    again = run("check", draft, "--follow-links", "--allow-private", "--library", lib)
+    again = run("check", draft, "--follow-links", "--allow-private", "--library")
     assert again.stdout == first.stdout
     with Library(lib) as library:
         assert len(library.entries()) == 2  # unchanged pages are not stored twice
 
 
-def test_sources_add_from_a_draft(web: Server, tmp_path: Path) -> None:
+def test_sources_add_from_a_draft(web: Server, tmp_path: Path, library_env: Path) -> None:
+    lib = library_env
     draft = tmp_path / "post.md"
     draft.write_text(post(web.base), encoding="utf-8")
-    lib = tmp_path / "lib.sqlite"
-    result = run("sources", "add", "--from", draft, "--allow-private", "--library", lib)
+    result = run("sources", "add", "--from", draft, "--allow-private")
     assert result.exit_code == 2  # one link failed; the others are added
     assert result.stdout.count("added ") == 2
     (error,) = result.stderr.strip().splitlines()
@@ -95,8 +95,8 @@ def test_sources_add_from_a_draft(web: Server, tmp_path: Path) -> None:
         }
 
 
-def test_sources_add_needs_something_to_add(tmp_path: Path) -> None:
-    result = run("sources", "add", "--library", tmp_path / "lib.sqlite")
+def test_sources_add_needs_something_to_add(library_env: Path) -> None:
+    result = run("sources", "add")
     assert result.exit_code == 2
     assert "--from DRAFT" in result.stderr
 

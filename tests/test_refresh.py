@@ -29,18 +29,18 @@ def changing_restored(web: Server) -> Iterator[None]:
     web.changing = original
 
 
-def refresh(lib: Path, *args: str) -> str:
-    result = run("sources", "refresh", *args, "--allow-private", "--library", lib)
+def refresh(*args: str) -> str:
+    result = run("sources", "refresh", *args, "--allow-private")
     assert result.exit_code == 0, result.output
     return result.stdout
 
 
 def test_refresh_stores_a_new_version_and_the_pinned_draft_hears_of_the_changed_quote(
-    web: Server, tmp_path: Path
+    web: Server, tmp_path: Path, library_env: Path
 ) -> None:
-    lib = tmp_path / "lib.sqlite"
+    lib = library_env
     url = f"{web.base}/changing"
-    assert run("sources", "add", url, "--library", lib).exit_code == 0
+    assert run("sources", "add", url).exit_code == 0
     with Library(lib) as library:
         (first,) = library.entries()
     draft = tmp_path / "draft.md"
@@ -50,16 +50,16 @@ def test_refresh_stores_a_new_version_and_the_pinned_draft_hears_of_the_changed_
         encoding="utf-8",
     )
 
-    assert "unchanged harbourledger" in refresh(lib, "--all")  # first run: nothing new
+    assert "unchanged harbourledger" in refresh("--all")  # first run: nothing new
     web.changing = web.changing.replace(
         b"Every port is going to do this within a decade.",
         b"Most ports will do this within twenty years.",
     )
-    assert "changed harbourledger: stored harbourledger-v2 (version 2)" in refresh(lib, "--all")
+    assert "changed harbourledger: stored harbourledger-v2 (version 2)" in refresh("--all")
     with Library(lib) as library:
         assert [e.version for e in library.entries()] == [1, 2]
 
-    result = run("check", draft, "--library", lib)
+    result = run("check", draft, "--library")
     assert result.exit_code == 0, result.output  # proven against the version it pins
     drift = [line for line in result.stdout.splitlines() if "no longer in the newest" in line]
     assert len(drift) == 1  # the kept quote is still there
@@ -73,28 +73,26 @@ def test_refresh_stores_a_new_version_and_the_pinned_draft_hears_of_the_changed_
     assert line.rstrip().endswith("a transport")  # the diff is the changed stretch, no more
 
 
-def test_refresh_by_id_and_its_errors(web: Server, tmp_path: Path) -> None:
-    lib = tmp_path / "lib.sqlite"
+def test_refresh_by_id_and_its_errors(web: Server, library_env: Path) -> None:
     page = Path(__file__).resolve().parent / "fixtures" / "web" / "news.html"
-    assert run("sources", "add", f"{web.base}/news", page, "--library", lib).exit_code == 0
-    assert "unchanged harbourledger" in refresh(lib, "harbourledger")
+    assert run("sources", "add", f"{web.base}/news", page).exit_code == 0
+    assert "unchanged harbourledger" in refresh("harbourledger")
     for args, problem in (
         (["nosuch"], "nosuch: no such source"),
         (["harbourledger-2"], "was added from a file"),
         ([], "or --all"),
     ):
-        result = run("sources", "refresh", *args, "--library", lib)
+        result = run("sources", "refresh", *args)
         assert result.exit_code == 2
         (message,) = result.stderr.strip().splitlines()
         assert problem in message
 
 
-def test_a_refresh_that_fails_is_one_line(web: Server, tmp_path: Path) -> None:
-    lib = tmp_path / "lib.sqlite"
+def test_a_refresh_that_fails_is_one_line(web: Server, library_env: Path) -> None:
     url = f"{web.base}/changing"
-    assert run("sources", "add", url, "--library", lib).exit_code == 0
+    assert run("sources", "add", url).exit_code == 0
     web.changing = b"<html><body><nav>Home</nav></body></html>"
-    result = run("sources", "refresh", "--all", "--allow-private", "--library", lib)
+    result = run("sources", "refresh", "--all", "--allow-private")
     assert result.exit_code == 2
     (message,) = result.stderr.strip().splitlines()
     assert message.startswith(f"drafter: error: {url}: no article text found")

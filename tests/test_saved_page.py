@@ -7,7 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
-from drafter.checker.check import OUTSIDE_ARTICLE
+from drafter.checker.web import OUTSIDE_ARTICLE
 
 from .conftest import run
 
@@ -41,11 +41,10 @@ def test_quote_outside_the_extracted_article_is_named(tmp_path: Path) -> None:
     assert OUTSIDE_ARTICLE in text
 
 
-def test_library_keeps_the_page_so_it_is_named_there_too(tmp_path: Path) -> None:
-    lib = tmp_path / "lib.sqlite"
-    assert run("sources", "add", NEWS, "--library", lib).exit_code == 0
+def test_library_keeps_the_page_so_it_is_named_there_too(tmp_path: Path, library_env: Path) -> None:
+    assert run("sources", "add", NEWS).exit_code == 0
     draft = tmp_path / "draft.md"
     draft.write_text(DRAFT, encoding="utf-8")
-    result = run("check", draft, "--library", lib, "--format", "json")
+    result = run("check", draft, "--library", "--format", "json")
     quotes = json.loads(result.stdout)["quotes"]
     assert quotes[0]["note"].startswith(OUTSIDE_ARTICLE)
