@@ -244,11 +244,16 @@ class _Walk:
         return [b.text for b in self.blocks]
 
     def flush(self) -> None:
-        lines = (" ".join(line.split()) for line in "".join(self.buf).split(_LINE))
-        text = "\n".join(line for line in lines if line)
+        raw = "".join(self.buf)
+        self.buf = []
+        if _LINE in raw:
+            text = "\n".join(
+                line for line in (" ".join(x.split()) for x in raw.split(_LINE)) if line
+            )
+        else:
+            text = " ".join(raw.split())
         if text:
             self.blocks.append(Block(text, self.depth > 0, self.mixed[-1]))
-        self.buf = []
 
     def _is_block(self, el: Any) -> bool:
         return isinstance(el.tag, str) and (el.tag in self.block_tags or el.tag == self.row)
@@ -355,13 +360,13 @@ def _run_of(para: str, flat: list[str], candidates: list[int]) -> range | None:
     return None
 
 
-def _extract(tree: Any, url: str, recall: bool) -> Any:
+def _extract(tree: Any, url: str, recall: bool, metadata: bool = True) -> Any:
     import trafilatura
 
     return trafilatura.bare_extraction(
         tree,
         url=url or None,
-        with_metadata=True,
+        with_metadata=metadata,
         include_comments=False,
         include_tables=True,
         include_images=False,
@@ -498,7 +503,9 @@ def extract_article(html: str, shown: str, url: str = "") -> Article:
         page = page_blocks(html)
         visible = sum(len(b.text) for b in page if not b.furniture)
         if _size(paragraphs) < VISIBLE_SHARE * visible or not _is_article(paragraphs):
-            fuller = _extract(_prepare(html), url, recall=True)
+            # The metadata of the first run stands (finding it again is half the cost).
+            has_meta = doc is not None and not isinstance(doc, dict)
+            fuller = _extract(_prepare(html), url, recall=True, metadata=not has_meta)
             more = _paragraphs(fuller)
             if _size(more) >= RECALL_GAIN * _size(paragraphs) and _is_article(more):
                 note = (
@@ -506,7 +513,8 @@ def extract_article(html: str, shown: str, url: str = "") -> Article:
                     f"the page's {visible:,} visible characters; used its recall mode "
                     f"({_size(more):,} characters)"
                 )
-                doc, paragraphs = fuller, more
+                paragraphs = more
+                doc = doc if has_meta else fuller
         paragraphs = _loose_text(_page_spacing(_resplit(paragraphs, page), page), page)
         headlines = _headlines(html)
     except (LxmlError, ValueError, TypeError) as exc:  # a document lxml cannot parse
