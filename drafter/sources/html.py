@@ -9,6 +9,13 @@ newsletter boxes and comments are left out: trafilatura decides what the article
 because telling an article from its page furniture is a hard, well-studied problem that it
 is maintained and benchmarked for.
 
+What it decides is then read the way a browser shows it (``_Walk``): every text node in
+document order, a <br> a line break, tail text and text between blocks kept. The page's own
+paragraphs (the same walk over the HTML) check the result: when trafilatura's default mode
+keeps much less than the page shows, its recall mode is used (and the caller told); a flat
+paragraph made of several of the page's is cut back into them; the page's spacing wins over
+a space trafilatura lost; loose text it dropped between kept paragraphs is put back.
+
 The extracted text is plain text (entities decoded, tags gone), so the ``Source`` has
 format ``text``: there is no markup left in it to normalise away. The original bytes are
 not in the ``Source``; whoever keeps the snapshot (the source library) keeps them beside
@@ -42,73 +49,23 @@ _META_CHARSET = re.compile(
 )
 # trafilatura's XML: these elements are blocks (a browser starts a new line before and after
 # them); anything else (``hi``, ``ref``, ``span``, …) is inline text. ``lb`` is a <br>.
-_BLOCKS = {
-    "body",
-    "div",
-    "p",
-    "head",
-    "quote",
-    "code",
-    "item",
-    "list",
-    "table",
-    "row",
-    "cell",
-    "note",
-    "figure",
-    "section",
-    "article",
-    "main",
-    "pre",
-}
+_BLOCKS = set(
+    (
+        "body div p head quote code item list table row cell note figure section article main pre"
+    ).split()
+)
 # trafilatura writes an inline <code> or <q> as the same ``code``/``quote`` as a code block or
 # a block quote: inside a paragraph, heading, list item or cell they are inline text.
 _INLINE_INSIDE_TEXT = {"code", "quote"}
 _TEXT_BLOCKS = {"p", "head", "item", "cell"}
 # The same, in HTML, for the page's visible text.
-_HTML_BLOCKS = {
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "body",
-    "dd",
-    "details",
-    "dialog",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "thead",
-    "tfoot",
-    "tr",
-    "td",
-    "th",
-    "caption",
-    "ul",
-}
+_HTML_BLOCKS = set(
+    (
+        "address article aside blockquote body dd details dialog div dl dt fieldset "
+        "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre "
+        "section summary table tbody thead tfoot tr td th caption ul"
+    ).split()
+)
 _INVISIBLE = ("script", "style", "noscript", "template", "head", "title", "meta", "link")
 # Page furniture: left out of the visible text that the extraction is measured against.
 _FURNITURE = ("nav", "header", "footer", "aside", "form", "button", "select", "menu")
