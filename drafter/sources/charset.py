@@ -15,12 +15,13 @@ from typing import Any
 # Legacy encodings in the order of how common they are on the web and in saved files: when
 # charset-normalizer finds several that fit about equally well (short texts in ISO-8859-2
 # also read as ISO-8859-3, -4 or -10 with no more "mess"), the commoner one is right.
-_COMMON = tuple(
-    (
-        "cp1252 cp1251 iso8859_2 cp932 shift_jis cp1250 gb18030 gb2312 big5 euc_kr euc_jp koi8_r "
-        "iso8859_15 cp1256 cp1253 cp1254 cp1255 cp1257 iso8859_7 iso8859_9 iso8859_5 koi8_u cp874"
-    ).split()
+# fmt: off
+_COMMON = (
+    "cp1252", "cp1251", "iso8859_2", "cp932", "shift_jis", "cp1250", "gb18030", "gb2312",
+    "big5", "euc_kr", "euc_jp", "koi8_r", "iso8859_15", "cp1256", "cp1253", "cp1254", "cp1255",
+    "cp1257", "iso8859_7", "iso8859_9", "iso8859_5", "koi8_u", "cp874",
 )
+# fmt: on
 _MESS_MARGIN = 0.1  # candidates this close to the least messy one are weighed again
 _SAMPLE = 50_000  # characters of each candidate decoding that are weighed (a long file's start)
 

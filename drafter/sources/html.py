@@ -49,23 +49,25 @@ _META_CHARSET = re.compile(
 )
 # trafilatura's XML: these elements are blocks (a browser starts a new line before and after
 # them); anything else (``hi``, ``ref``, ``span``, …) is inline text. ``lb`` is a <br>.
-_BLOCKS = set(
-    (
-        "body div p head quote code item list table row cell note figure section article main pre"
-    ).split()
-)
+# fmt: off
+_BLOCKS = {
+    "body", "div", "p", "head", "quote", "code", "item", "list", "table", "row", "cell", "note",
+    "figure", "section", "article", "main", "pre",
+}
+# fmt: on
 # trafilatura writes an inline <code> or <q> as the same ``code``/``quote`` as a code block or
 # a block quote: inside a paragraph, heading, list item or cell they are inline text.
 _INLINE_INSIDE_TEXT = {"code", "quote"}
 _TEXT_BLOCKS = {"p", "head", "item", "cell"}
 # The same, in HTML, for the page's visible text.
-_HTML_BLOCKS = set(
-    (
-        "address article aside blockquote body dd details dialog div dl dt fieldset "
-        "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre "
-        "section summary table tbody thead tfoot tr td th caption ul"
-    ).split()
-)
+# fmt: off
+_HTML_BLOCKS = {
+    "address", "article", "aside", "blockquote", "body", "dd", "details", "dialog", "div", "dl",
+    "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+    "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table",
+    "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "ul",
+}
+# fmt: on
 _INVISIBLE = ("script", "style", "noscript", "template", "head", "title", "meta", "link")
 # Page furniture: left out of the visible text that the extraction is measured against.
 _FURNITURE = ("nav", "header", "footer", "aside", "form", "button", "select", "menu")

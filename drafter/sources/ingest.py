@@ -166,9 +166,7 @@ def _url(url: str) -> Snapshot:
         src = source_from_text(text, fallback_id=fallback_id(page.final_url), fmt=fmt)
         if not src.url:
             src = replace(src, url=page.final_url)
-    return Snapshot(
-        src, page.body, url, page.final_url, page.retrieved_at, page.content_type, note
-    )
+    return Snapshot(src, page.body, url, page.final_url, page.retrieved_at, page.content_type, note)
 
 
 def is_url(ref: str | Path) -> bool:
