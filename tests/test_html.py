@@ -200,6 +200,18 @@ def test_title_without_the_site_name(
     assert clean_title(title, site, headlines) == clean
 
 
+def test_title_without_the_site_its_address_names() -> None:
+    from drafter.sources.html import clean_title
+
+    # No site name on the page: its address, harbourledger.example, names the site.
+    assert clean_title("Cranes approved – Harbour Ledger", "", [], "harbourledger") == (
+        "Cranes approved"
+    )
+    assert clean_title("Cranes approved – Harbour news", "", [], "harbourledger") == (
+        "Cranes approved – Harbour news"
+    )
+
+
 # The drafts of /work/shared/cases 01, 02 and 06, checked against their saved pages.
 CASE_DRAFTS = [
     (

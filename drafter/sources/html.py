@@ -397,6 +397,15 @@ def _loose_text(paragraphs: list[str], shown: list[Block]) -> list[str]:
     return out
 
 
+def _page_titles(html: str) -> list[str]:
+    """The titles the page gives itself: ``og:title``, then ``<title>``."""
+    import lxml.html
+
+    tree = lxml.html.fromstring(html)
+    found = tree.xpath("//meta[@property='og:title']/@content | //title/text()")
+    return [" ".join(str(t).split()) for t in found if str(t).strip()]
+
+
 def _headlines(html: str) -> list[str]:
     """The article's <h1> texts: those inside <article> or <main>, else the page's only
     <h1> (a page with several outside the article has a logo or a section name in one)."""
@@ -413,15 +422,26 @@ def _name_key(name: str) -> str:
     return " ".join(name.casefold().split()).removeprefix("the ")
 
 
-def clean_title(title: str, site: str, headlines: list[str]) -> str:
+def _is_site(part: str, site: str, host: str) -> bool:
+    """Whether ``part`` of a title is the site's name, or its address's name spelt out."""
+    key = _name_key(part)
+    return bool(key) and (key == _name_key(site) or key.replace(" ", "") == host.casefold())
+
+
+def clean_title(title: str, site: str, headlines: list[str], host: str = "") -> str:
     """The headline without the site's name: "Cranes approved - Harbour Ledger" → "Cranes
-    approved", "Harbour Ledger | Cranes approved" → "Cranes approved". The article's <h1>
-    wins when the title starts or ends with it, and when the title had the site's name
-    and what is left differs from it (the headline as the article prints it)."""
+    approved", "Harbour Ledger | Cranes approved" → "Cranes approved". The site is named by
+    ``site`` (its name) or ``host`` (its web address's name, ``harbourledger``: "Harbour
+    Ledger" spelt without spaces). The article's <h1> wins when the title starts or ends
+    with it, and when the title had the site's name and what is left differs from it (the
+    headline as the article prints it)."""
     title = " ".join(title.split())
-    site_key = _name_key(site)
+
+    def is_site(part: str) -> bool:
+        return _is_site(part, site, host)
+
     # An <h1> that is the site's name (a logo) is not the headline.
-    heads = [h for h in headlines if _name_key(h) != site_key]
+    heads = [h for h in headlines if not is_site(h)]
     for h1 in heads:
         if h1 == title:
             return title
@@ -429,13 +449,13 @@ def clean_title(title: str, site: str, headlines: list[str]) -> str:
             if title.startswith(h1 + sep) or title.endswith(sep + h1):
                 return h1
     stripped = title
-    for sep in _TITLE_SEPARATORS if site_key else ():
+    for sep in _TITLE_SEPARATORS:
         head, found, tail = title.rpartition(sep)
-        if found and head and _name_key(tail) == site_key:
+        if found and head and is_site(tail):
             stripped = head.strip()
             break
         head, found, tail = title.partition(sep)
-        if found and tail and _name_key(head) == site_key:
+        if found and tail and is_site(head):
             stripped = tail.strip()
             break
     if (stripped != title or not title) and len(heads) == 1 and len(heads[0].split()) >= 3:
@@ -475,7 +495,7 @@ def extract_article(html: str, shown: str, url: str = "") -> Article:
                 paragraphs = more
                 doc = doc if has_meta else fuller
         paragraphs = _loose_text(_page_spacing(_resplit(paragraphs, page), page), page)
-        headlines = _headlines(html)
+        headlines, page_titles = _headlines(html), _page_titles(html)
     except (LxmlError, ValueError, TypeError) as exc:  # a document lxml cannot parse
         raise InputError(shown, f"is not an HTML page that can be parsed ({exc})") from None
     if not paragraphs:
@@ -485,15 +505,26 @@ def extract_article(html: str, shown: str, url: str = "") -> Article:
             shown, "no article text found on the page (only menus, forms or fragments)"
         )
     site = (doc.sitename or "").strip()
+    host = _host_name(doc.url or url)
+    # trafilatura takes a lone <h1> for the title even when it is the site's logo: then the
+    # page's own og:title or <title> says the headline.
+    titles = [doc.title or "", *page_titles]
+    title = next((t for t in titles if t and not _is_site(t, site, host)), titles[0])
     return Article(
         text="\n\n".join(paragraphs),
-        title=clean_title(doc.title or "", site, headlines),
+        title=clean_title(title, site, headlines, host),
         publication=site,
         author=(doc.author or "").strip(),
         date=(doc.date or "").strip(),
         url=(doc.url or url or "").strip(),
         note=note,
     )
+
+
+def _host_name(url: str) -> str:
+    """The site's name in its address (``harbourledger``), or "" when it names none."""
+    name = fallback_id(url) if url else "page"
+    return "" if name == "page" else name
 
 
 def fallback_id(url: str) -> str:
