@@ -65,16 +65,26 @@ def guess_encoding(data: bytes) -> str | None:
     if not matches:
         return None
     least = min(m.chaos for m in matches)
-    close = [m for m in matches if m.chaos <= least + _MESS_MARGIN]
+    # Each close candidate with the whole text it decodes to (charset-normalizer judges a
+    # long file by samples; a candidate that fails on the rest is no candidate).
+    close: list[tuple[Any, str]] = []
+    for match in matches:
+        if match.chaos <= least + _MESS_MARGIN:
+            try:
+                close.append((match, data.decode(match.encoding)))
+            except (UnicodeDecodeError, LookupError):
+                continue
+    if not close:
+        return None
 
-    def rank(m: Any) -> tuple[int, int]:
+    def rank(candidate: tuple[Any, str]) -> tuple[int, int]:
+        m, text = candidate
         common = _COMMON.index(m.encoding) if m.encoding in _COMMON else len(_COMMON)
-        return _odd_characters(str(m)[:_SAMPLE]), common
+        return _odd_characters(text[:_SAMPLE]), common
 
-    best = min(close, key=rank)
+    best, text = min(close, key=rank)
     # charset-normalizer names one of the encodings that give the same text (Windows-1250
     # for an English text in Windows-1252): name the commonest of them.
-    text = str(best)
     for encoding in _COMMON:
         if encoding == best.encoding:
             break

@@ -388,7 +388,7 @@ class Library:
         from a file, is an ``InputError``."""
         if not ids:
             origins = {e.origin: e for e in self.entries()}  # each origin once, in order
-            web = [e for e in origins.values() if e.origin.lower().startswith(("http", "https"))]
+            web = [e for e in origins.values() if e.origin.startswith(("http://", "https://"))]
             return [self.latest(e) for e in web]
         out: list[Entry] = []
         for sid in ids:
