@@ -17,6 +17,7 @@ from drafter.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, DrafterError
 
 if TYPE_CHECKING:
     from drafter.profile import Profile
+    from drafter.sources.ingest import Snapshot
     from drafter.sources.library import Entry, Library
 
 _PATH = click.Path(path_type=Path)
@@ -135,6 +136,12 @@ _SOURCES = click.option(
     help="A source article (.txt, .md, .html or an http(s) URL); repeat for several.",
 )
 
+_ALLOW_PRIVATE = click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Let links and URLs reach loopback and private network addresses.",
+)
+
 
 @main.command(short_help="Check every quote of a draft against its sources.")
 @click.argument("draft", type=_PATH)
@@ -150,6 +157,13 @@ _SOURCES = click.option(
 )
 @_output_options
 @click.option("--strict", is_flag=True, help="Fail unchecked scare quotes and short terms too.")
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Fetch the pages the draft's lead-ins link, store them in the library and check "
+    "each quote against the page its lead-in links.",
+)
+@_ALLOW_PRIVATE
 def check(
     draft: Path,
     sources: tuple[str, ...],
@@ -160,6 +174,8 @@ def check(
     old_out: Path | None,
     replace: bool,
     strict: bool,
+    follow_links: bool,
+    allow_private: bool,
 ) -> None:
     """Prove where every quote of DRAFT is in its sources, or say why it is not.
 
@@ -173,7 +189,14 @@ def check(
     output = _output(output, old_out)
     library = _library_path(use_library, library_path)
     _guard(output, [draft, *sources, *([library] if library else [])])
-    result = check_draft(draft, sources, strict=strict, library=library)
+    result = check_draft(
+        draft,
+        sources,
+        strict=strict,
+        library=library,
+        links=follow_links,
+        allow_private=allow_private,
+    )
     _guard(output, [s.path for s in result.sources if s.path])
     if fmt == "json":
         text = report.to_json(result)
@@ -707,9 +730,23 @@ def _describe(entry: Entry) -> str:
 
 
 @sources.command("add")
-@click.argument("refs", nargs=-1, required=True, metavar="FILE|URL…")
+@click.argument("refs", nargs=-1, metavar="FILE|URL…")
+@click.option(
+    "--from",
+    "from_draft",
+    type=_PATH,
+    metavar="DRAFT",
+    help="Also add every page the lead-ins of DRAFT link.",
+)
+@_ALLOW_PRIVATE
 @_library_option
-def sources_add(refs: tuple[str, ...], library: Path | None, old_library: Path | None) -> None:
+def sources_add(
+    refs: tuple[str, ...],
+    from_draft: Path | None,
+    allow_private: bool,
+    library: Path | None,
+    old_library: Path | None,
+) -> None:
     """Add files (.txt, .md, .html) and web pages to the library.
 
     Each source is fetched and extracted completely before it is stored, in one transaction:
@@ -719,17 +756,29 @@ def sources_add(refs: tuple[str, ...], library: Path | None, old_library: Path |
     library = _old_library(library, old_library)
     from contextlib import ExitStack
 
+    from drafter.errors import UsageError
     from drafter.sources.ingest import load_snapshot
     from drafter.sources.library import default_path
 
+    links: list[str] = []
+    if from_draft is not None:
+        from drafter.checker.check import read_draft
+        from drafter.checker.web import lead_in_links
+
+        links = lead_in_links(read_draft(from_draft)[0].body)
+        if not links:
+            click.echo(f"{from_draft}: its lead-ins link no web page", err=True)
+    if not refs and from_draft is None:
+        raise UsageError("give FILE|URL… to add, or --from DRAFT")
     failed = 0
     lib: Library | None = None
     with ExitStack() as stack:
         if default_path(library).exists():  # a library that cannot be used stops us early
             lib = stack.enter_context(_open(library, create=True))
-        for ref in refs:
+        linked = [link for link in links if link not in refs]
+        for ref in [*refs, *linked]:
             try:
-                snap = load_snapshot(ref)
+                snap = _fetch_link(ref, allow_private) if ref in linked else load_snapshot(ref)
             except DrafterError as exc:
                 click.echo(f"drafter: error: {exc}", err=True)
                 failed += 1
@@ -755,6 +804,56 @@ def sources_add(refs: tuple[str, ...], library: Path | None, old_library: Path |
                     else (f"added {e.id} (version {e.version}: the content changed)")
                 )
                 click.echo(f"{what}: {_describe(e)}, {e.passage_count} passages")
+    if failed:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _fetch_link(url: str, allow_private: bool) -> Snapshot:
+    from drafter.checker.web import fetch_link
+
+    return fetch_link(url, allow_private=allow_private)
+
+
+@sources.command("refresh")
+@click.argument("ids", nargs=-1, metavar="[ID…]")
+@click.option("--all", "every", is_flag=True, help="Refresh every source added from a URL.")
+@_ALLOW_PRIVATE
+@_library_option
+def sources_refresh(
+    ids: tuple[str, ...],
+    every: bool,
+    allow_private: bool,
+    library: Path | None,
+    old_library: Path | None,
+) -> None:
+    """Fetch URL sources again; store a new version of each whose text changed.
+
+    Drafts that pin an older version are then told, by `drafter check --library`, which of
+    their quotes are no longer in the newest one. A fetch that fails is one line; the others
+    are still refreshed; the exit code is 2 if any failed.
+    """
+    from drafter.errors import UsageError
+
+    library = _old_library(library, old_library)
+    if bool(ids) == every:
+        raise UsageError("give the IDs of the sources to refresh, or --all (not both)")
+    failed = 0
+    with _open(library) as lib:
+        for entry in lib.web_sources(ids):
+            try:
+                snap = _fetch_link(entry.origin, allow_private)
+                added = lib.add(snap)
+            except DrafterError as exc:
+                click.echo(f"drafter: error: {exc}", err=True)
+                failed += 1
+                continue
+            if snap.warning:
+                click.echo(f"warning: {snap.warning}", err=True)
+            e = added.entry
+            if added.status == "unchanged":
+                click.echo(f"unchanged {e.id}: {_describe(e)}")
+            else:
+                click.echo(f"changed {entry.id}: stored {e.id} (version {e.version})")
     if failed:
         sys.exit(EXIT_BAD_INPUT)
 

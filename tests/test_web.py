@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,21 +30,7 @@ BOILERPLATE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def web() -> Iterator[Server]:
-    with serve() as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def fast_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A server that never answers must fail the test in well under a second.
-    monkeypatch.setattr(fetch, "TIMEOUT", 0.5)
-    monkeypatch.setattr(fetch, "TOTAL_TIME", 10.0)
-    # The test server is on this machine: never route it through a proxy the environment
-    # may name (httpx honours HTTP_PROXY and friends).
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("local_fetch")
 
 
 def chunks(ref: str) -> dict[str, str]:

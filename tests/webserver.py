@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 WEB = Path(__file__).resolve().parent / "fixtures" / "web"
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 HUGE = 30 * 1024 * 1024  # the 30 MB response
 HANG_LIMIT = 10.0  # seconds the "never answers" handler waits at most
 
@@ -123,6 +124,13 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
         elif path == "/changing":
             self._send(200, self.server.changing, html)
+        elif path.startswith("/pages/") and path[7:].replace("-", "").isalnum():
+            # The saved pages of tests/fixtures/pages/, by name: /pages/title-pipe.
+            page = PAGES / f"{path[7:]}.html"
+            if page.exists():
+                self._send(200, page.read_bytes(), html)
+            else:
+                self._send(404, b"<h1>Not Found</h1>", html)
         else:
             self._send(404, b"not here", "text/plain")
 

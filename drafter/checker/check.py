@@ -217,10 +217,28 @@ def check_draft(
     source_paths: Sequence[Path | str],
     strict: bool = False,
     library: Path | None = None,
+    *,
+    links: bool = False,
+    allow_private: bool = False,
 ) -> CheckResult:
     """Check ``draft`` against files and URLs (``source_paths`` and the draft's front
-    matter) and, when ``library`` is given, the source library at that path."""
+    matter) and, when ``library`` is given, the source library at that path. ``links``
+    (``--follow-links``): also fetch the pages the draft's lead-ins link, store them in the
+    library (``library``, or the default one) and check each quote against the page its
+    lead-in links; a link that cannot be fetched is a warning in the report."""
+    from drafter.checker.web import drifted, follow_links, outside_article, saved_pages
+
     doc, warnings = read_draft(draft)
+    linked: list[Source] = []
+    kept_pages = library  # where the original pages of library snapshots are
+    if links:
+        from drafter.sources.library import default_path
+
+        kept_pages = default_path(library)
+        linked, failed, link_warnings = follow_links(
+            doc.body, str(draft), kept_pages, allow_private=allow_private
+        )
+        warnings += failed + link_warnings
     paths = [*source_paths, *ingest.draft_source_paths(draft, doc.meta)]
     unique = list(dict.fromkeys(p if ingest.is_url(p) else Path(p).resolve() for p in paths))
     urls = _front_matter_urls(doc.meta)
@@ -228,7 +246,7 @@ def check_draft(
         # Pinned snapshots the library holds are read from it, not fetched again.
         held = _library_holds(library, [sha for sha in urls.values() if sha])
         urls = {u: sha for u, sha in urls.items() if sha not in held}
-    if not unique and not urls and library is None:
+    if not unique and not urls and library is None and not links:
         raise UsageError(
             f"{draft}: no sources to check against; pass --source FILE|URL, --library "
             "(or list them in the draft's front matter)"
@@ -244,7 +262,7 @@ def check_draft(
                 f"{url}: changed since the draft was made (sha256 differs from the draft's "
                 "front matter)"
             )
-    sources = ingest.unique_ids([*sources, *fetched])
+    sources = ingest.unique_ids([*sources, *fetched, *linked])
     body_line = doc.body_line + 1
     entries: dict[str, Entry] = {}
     if library is None:
@@ -257,6 +275,9 @@ def check_draft(
     if entries:
         by_id = {s.id: entries[s.sha256] for s in sources if s.sha256 in entries}
         checks = tuple(_library_note(c, by_id) for c in checks)
+    checks = outside_article(checks, sources, saved_pages(sources, kept_pages))
+    if library is not None and library.exists():
+        warnings += drifted(checks, sources, library)
     title = doc.meta.get("title")
     title = title if isinstance(title, str) and title.strip() not in doc.body else ""
     # The front matter's own title (when the body does not repeat it) counts from line 1.

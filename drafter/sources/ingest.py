@@ -19,6 +19,7 @@ from typing import Any
 from drafter.errors import InputError
 from drafter.models import Source
 from drafter.sources import frontmatter
+from drafter.sources.charset import encoding_name, guess_encoding
 from drafter.sources.ids import sha256, slug
 
 # Formats drafter reads as sources (and http(s) URLs).
@@ -45,7 +46,8 @@ def read_text(path: Path) -> tuple[str, str | None]:
     """The file's text with newlines normalised, and a warning if it was not UTF-8.
 
     UTF-8 (with or without BOM) and BOM-marked UTF-16/32 are read as such. Bytes that are not
-    UTF-8 are read as Windows-1252, the usual culprit, and the caller is told so.
+    UTF-8 are read in the encoding ``guess_encoding`` finds (Windows-1252, Windows-1251,
+    ISO-8859-2, Shift_JIS, …), and the caller is told which; when none fits, ``InputError``.
     """
     return decode_text(read_bytes(path), str(path))
 
@@ -77,11 +79,13 @@ def decode(data: bytes, shown: str) -> tuple[str, str | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise InputError(shown, "is neither UTF-8 nor Windows-1252 text") from None
-    return text, f"{shown}: not UTF-8; read as Windows-1252"
+    legacy = guess_encoding(data)
+    if legacy is None:
+        raise InputError(
+            shown,
+            "is not UTF-8 and no other character encoding fits it; save it as UTF-8 text",
+        )
+    return data.decode(legacy), f"{shown}: not UTF-8; read as {encoding_name(legacy)}"
 
 
 def source_from_text(
@@ -135,9 +139,9 @@ def _html_file(path: Path) -> Snapshot:
     from drafter.sources.html import source_from_html
 
     data = read_bytes(path)
-    src = source_from_html(data, str(path), path=str(path), fallback=path.stem)
+    src, note = source_from_html(data, str(path), path=str(path), fallback=path.stem)
     origin = str(path.resolve())
-    return Snapshot(src, data, origin, str(path), _now(), "text/html")
+    return Snapshot(src, data, origin, str(path), _now(), "text/html", note)
 
 
 def _url(url: str) -> Snapshot:
@@ -145,8 +149,9 @@ def _url(url: str) -> Snapshot:
     from drafter.sources.html import fallback_id, source_from_html
 
     page = fetch(url)
+    note = None
     if page.is_html:
-        src = source_from_html(
+        src, note = source_from_html(
             page.body,
             url,
             url=page.final_url,
@@ -161,7 +166,7 @@ def _url(url: str) -> Snapshot:
         src = source_from_text(text, fallback_id=fallback_id(page.final_url), fmt=fmt)
         if not src.url:
             src = replace(src, url=page.final_url)
-    return Snapshot(src, page.body, url, page.final_url, page.retrieved_at, page.content_type)
+    return Snapshot(src, page.body, url, page.final_url, page.retrieved_at, page.content_type, note)
 
 
 def is_url(ref: str | Path) -> bool:
@@ -202,7 +207,8 @@ def unique_ids(sources: Iterable[Source]) -> tuple[Source, ...]:
 def load_ref(ref: str | Path) -> tuple[Source, str | None]:
     """A source from a file path or an http(s) URL."""
     if is_url(ref):
-        return _url(str(ref)).source, None
+        snap = _url(str(ref))
+        return snap.source, snap.warning
     return load_source(Path(ref))
 
 

@@ -382,6 +382,27 @@ class Library:
         return Entry(*row) if row else entry
 
     @_translated
+    def web_sources(self, ids: Sequence[str] = ()) -> list[Entry]:
+        """The newest version of each source fetched from a URL (``sources refresh``), or of
+        the sources ``ids`` name (any version of one names it); an unknown id, or one added
+        from a file, is an ``InputError``."""
+        if not ids:
+            origins = {e.origin: e for e in self.entries()}  # each origin once, in order
+            web = [e for e in origins.values() if e.origin.startswith(("http://", "https://"))]
+            return [self.latest(e) for e in web]
+        out: list[Entry] = []
+        for sid in ids:
+            entry = self.entry(sid)
+            if entry is None:
+                raise InputError(sid, f"no such source in the library {self.path}")
+            if not entry.origin.lower().startswith(("http://", "https://")):
+                raise InputError(sid, f"was added from a file ({entry.origin}), not a URL")
+            newest = self.latest(entry)
+            if newest not in out:
+                out.append(newest)
+        return out
+
+    @_translated
     def source(self, source_id: str) -> Source:
         row = self.db.execute(
             "SELECT id, text, sha256, title, publication, short_name, url, author, date, "

@@ -1,0 +1,107 @@
+"""Which legacy character encoding bytes that are not UTF-8 are in. Pure: no I/O.
+
+Takes bytes; returns a Python codec name (``cp1251``, ``iso8859_2``, ``cp932``, …) or None
+when no encoding fits with confidence. charset-normalizer does the detection (it measures
+how garbled each candidate decoding reads and which languages it looks like), because
+guessing one legacy encoding (Windows-1252) turns Russian, Polish or Japanese text into
+mojibake that no quote can match.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+# Legacy encodings in the order of how common they are on the web and in saved files: when
+# charset-normalizer finds several that fit about equally well (short texts in ISO-8859-2
+# also read as ISO-8859-3, -4 or -10 with no more "mess"), the commoner one is right.
+# fmt: off
+_COMMON = (
+    "cp1252", "cp1251", "iso8859_2", "cp932", "shift_jis", "cp1250", "gb18030", "gb2312",
+    "big5", "euc_kr", "euc_jp", "koi8_r", "iso8859_15", "cp1256", "cp1253", "cp1254", "cp1255",
+    "cp1257", "iso8859_7", "iso8859_9", "iso8859_5", "koi8_u", "cp874",
+)
+# fmt: on
+_MESS_MARGIN = 0.1  # candidates this close to the least messy one are weighed again
+_SAMPLE = 50_000  # characters of each candidate decoding that are weighed (a long file's start)
+
+
+_EAST_ASIAN = {"CJK", "HIRAGANA", "KATAKANA", "HALFWIDTH", "FULLWIDTH", "IDEOGRAPHIC"}
+
+
+def _script(c: str) -> str:
+    word = unicodedata.name(c, "UNKNOWN").split()[0]
+    return "CJK" if word in _EAST_ASIAN else word
+
+
+def _odd_characters(text: str) -> int:
+    """What a wrong legacy decoding leaves in a text: symbols and control characters in
+    the middle of words (ISO-8859-2's "ł" read as ISO-8859-3 is "³"), and letters of a
+    script the rest of the text is not in (Windows-1252's "€" read as Windows-1251 is
+    "Ђ" in an English sentence)."""
+    odd = 0
+    scripts: dict[str, int] = {}
+    for c in text:
+        if c.isalpha():
+            scripts[_script(c)] = scripts.get(_script(c), 0) + 1
+        elif not c.isspace() and (
+            unicodedata.category(c) in ("So", "Sk", "Sm", "No", "Co", "Cc") or c == "\ufffd"
+        ):
+            odd += 1
+    letters = sum(scripts.values())
+    return odd + letters - max(scripts.values(), default=0)
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """The encoding of bytes that are not UTF-8, or None when none fits with confidence.
+
+    charset-normalizer ranks the candidates by how garbled each decoding reads; among those
+    about as good as the best, the one with the fewest odd characters, then the commonest,
+    wins.
+    """
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    if not matches:
+        return None
+    least = min(m.chaos for m in matches)
+    # Each close candidate with the whole text it decodes to (charset-normalizer judges a
+    # long file by samples; a candidate that fails on the rest is no candidate).
+    close: list[tuple[Any, str]] = []
+    for match in matches:
+        if match.chaos <= least + _MESS_MARGIN:
+            try:
+                close.append((match, data.decode(match.encoding)))
+            except (UnicodeDecodeError, LookupError):
+                continue
+    if not close:
+        return None
+
+    def rank(candidate: tuple[Any, str]) -> tuple[int, int]:
+        m, text = candidate
+        common = _COMMON.index(m.encoding) if m.encoding in _COMMON else len(_COMMON)
+        return _odd_characters(text[:_SAMPLE]), common
+
+    best, text = min(close, key=rank)
+    # charset-normalizer names one of the encodings that give the same text (Windows-1250
+    # for an English text in Windows-1252): name the commonest of them.
+    for encoding in _COMMON:
+        if encoding == best.encoding:
+            break
+        try:
+            if data.decode(encoding) == text:
+                return encoding
+        except UnicodeDecodeError:
+            continue
+    return str(best.encoding)
+
+
+def encoding_name(codec: str) -> str:
+    """How people write an encoding's name: cp1251 → Windows-1251, iso8859_2 → ISO-8859-2."""
+    if codec.startswith("cp125"):
+        return "Windows-" + codec[2:]
+    if codec.startswith("iso8859_"):
+        return "ISO-8859-" + codec.split("_")[1]
+    if codec in ("cp932", "shift_jis"):
+        return "Shift_JIS"
+    return codec.replace("_", "-").upper()

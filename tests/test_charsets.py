@@ -1,0 +1,75 @@
+"""Text sources in legacy encodings: each is read in its own encoding (not guessed as
+Windows-1252), its quotes check exact, the user is told which encoding was used, and a file
+no encoding fits is one line, exit 2."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from .conftest import run
+
+TEXTS = {
+    "cp1251": (
+        "Windows-1251",
+        "Газета «Жэньминь жибао» сообщает, что правительство приняло новый план развития "
+        "порта. «Мы сделали всё, что могли», — сказал мэр города во вторник вечером.",
+        "Мы сделали всё, что могли",
+    ),
+    "iso-8859-2": (
+        "ISO-8859-2",
+        "Rada miasta przyjęła w środę nowy plan rozwoju portu. Burmistrz powiedział, że łódź "
+        "wypłynęła z portu o świcie, a załoga była zmęczona po całej nocy na morzu.",
+        "łódź wypłynęła z portu o świcie, a załoga była zmęczona",
+    ),
+    "shift_jis": (
+        "Shift_JIS",
+        "港湾委員会は火曜日、新しいクレーン四基の購入契約を承認した。市長は「できることは"
+        "すべてやった」と述べた。反対派は浚渫の費用が説明されていないと批判した。",
+        "新しいクレーン四基の購入契約を承認した",
+    ),
+    "cp1252": (
+        "Windows-1252",
+        "The city’s engineers said the café would reopen next year – “if the money is found”, "
+        "at a cost of €2.4 million.",
+        "the café would reopen next year – “if the money is found”",
+    ),
+}
+
+
+@pytest.mark.parametrize("encoding", sorted(TEXTS))
+def test_legacy_encoding_is_read_right(tmp_path: Path, encoding: str) -> None:
+    name, text, quote = TEXTS[encoding]
+    source = tmp_path / "source.txt"
+    source.write_bytes(text.encode(encoding))
+    draft = tmp_path / "draft.md"
+    draft.write_text(f"The report says “{quote}”, and more.\n", encoding="utf-8")
+    result = run("check", draft, "--source", source, "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [q["status"] for q in report["quotes"]] == ["exact"]
+    assert f"{source}: not UTF-8; read as {name}" in report["warnings"]
+    chunked = run("chunk", source, "--format", "json")
+    assert text in json.loads(chunked.stdout)["passages"][0]["text"]
+
+
+def test_bytes_no_encoding_fits_are_one_line_exit_2(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    source = tmp_path / "noise.txt"
+    source.write_bytes(bytes(rng.randrange(1, 256) for _ in range(3000)))
+    result = run("chunk", source)
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"drafter: error: {source}: is not UTF-8")
+    assert "Traceback" not in result.output
+
+
+def test_undeclared_legacy_page_is_read_in_its_encoding() -> None:
+    from drafter.sources.html import decode_html
+
+    _, text, _ = TEXTS["cp1251"]
+    page = f"<html><body><p>{text}</p></body></html>".encode("cp1251")
+    assert text in decode_html(page)
