@@ -66,6 +66,17 @@ _SOURCES = click.option(
 )
 
 
+_QUOTE_STYLE = click.option(
+    "--quote-style",
+    type=click.Choice(["auto", "us", "british"]),
+    default="auto",
+    show_default=True,
+    help="How single quotes are read: us = scare quotes and terms; british = quotation "
+    "marks (single outside, double inside); auto = british when a single-quoted span reads "
+    "as a quotation (six words or more, or after a colon or 'she said').",
+)
+
+
 @main.command()
 @click.argument("draft", type=_PATH)
 @_SOURCES
@@ -80,6 +91,7 @@ _SOURCES = click.option(
 )
 @click.option("--output", "-o", type=_PATH, help="Write the report to FILE instead of stdout.")
 @click.option("--strict", is_flag=True, help="Fail unchecked scare quotes and short terms too.")
+@_QUOTE_STYLE
 def check(
     draft: Path,
     sources: tuple[str, ...],
@@ -87,6 +99,7 @@ def check(
     fmt: str,
     output: Path | None,
     strict: bool,
+    quote_style: str,
 ) -> None:
     """Prove where every quote of DRAFT is in its sources, or say why it is not.
 
@@ -95,7 +108,9 @@ def check(
     from drafter.checker import report
     from drafter.checker.check import check_draft
 
-    result = check_draft(draft, sources, strict=strict, library=_library_path(library))
+    result = check_draft(
+        draft, sources, strict=strict, library=_library_path(library), quote_style=quote_style
+    )
     if fmt == "json":
         text = report.to_json(result)
     elif fmt == "md":
@@ -139,6 +154,7 @@ def _library_path(library: str | None) -> Path | None:
 @click.option("--force", is_flag=True, help="Render even with failing quotes (they are marked).")
 @click.option("--copy", is_flag=True, help="Also put the fragment on the clipboard as rich text.")
 @click.option("--strict", is_flag=True, help="Fail unchecked scare quotes and short terms too.")
+@_QUOTE_STYLE
 def render(
     draft: Path,
     sources: tuple[str, ...],
@@ -148,6 +164,7 @@ def render(
     force: bool,
     copy: bool,
     strict: bool,
+    quote_style: str,
 ) -> None:
     """Render DRAFT for publication, only when every quote passes the check.
 
@@ -159,7 +176,9 @@ def render(
     from drafter.publishing.render import render as render_post
 
     text = read_draft_text(draft)
-    result = check_draft(draft, sources, strict=strict, library=_library_path(library))
+    result = check_draft(
+        draft, sources, strict=strict, library=_library_path(library), quote_style=quote_style
+    )
     if read_draft_text(draft) != text:
         # What is rendered must be what was checked (a lead-in edited meanwhile could make
         # a quote misattributed while its text, all the read-back compares, stays the same).

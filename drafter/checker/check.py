@@ -15,7 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from drafter.checker.extract import extract
+from drafter.checker.extract import NestingError, extract
+from drafter.checker.extract import quote_style as resolve_quote_style
 from drafter.checker.index import build
 from drafter.checker.verify import verify
 from drafter.errors import InputError, UsageError
@@ -159,7 +160,12 @@ def _looked_up(lib: Library, quotes: Sequence[Quote], *, thorough: bool = False)
 
 
 def _check_with_library(
-    path: Path, meta: dict[str, object], body: str, first_line: int, given: Sequence[Source]
+    path: Path,
+    meta: dict[str, object],
+    body: str,
+    first_line: int,
+    given: Sequence[Source],
+    style: str,
 ) -> tuple[tuple[Source, ...], tuple[QuoteCheck, ...], dict[str, Entry], list[str]]:
     """Check the draft's body against ``given`` and the library snapshots its quotes can
     come from. Quotes the quick lookup leaves unproven are looked up again, more
@@ -170,17 +176,19 @@ def _check_with_library(
 
     with Library(path) as lib:
         pinned, warnings = _pinned(lib, meta)
-        first = extract(body, given, first_line=first_line)
+        first = extract(body, given, first_line=first_line, style=style)
         found = [*pinned, *_looked_up(lib, first)]
         sources = ingest.unique_ids([*given, *found])
-        checks = verify(extract(body, sources, first_line=first_line), build(sources))
+        checks = verify(extract(body, sources, first_line=first_line, style=style), build(sources))
         unproven = [c.quote for c in checks if c.status in _UNPROVEN]
         known = {s.sha256 for s in sources}
         more = [s for s in _looked_up(lib, unproven, thorough=True) if s.sha256 not in known]
         if more:
             found += more
             sources = ingest.unique_ids([*sources, *more])
-            checks = verify(extract(body, sources, first_line=first_line), build(sources))
+            checks = verify(
+                extract(body, sources, first_line=first_line, style=style), build(sources)
+            )
         by_sha: dict[str, Entry] = {}
         for src in found:
             entry = lib.entry(src.id)
@@ -216,10 +224,16 @@ def check_draft(
     source_paths: Sequence[Path | str],
     strict: bool = False,
     library: Path | None = None,
+    quote_style: str = "auto",
 ) -> CheckResult:
     """Check ``draft`` against files and URLs (``source_paths`` and the draft's front
-    matter) and, when ``library`` is given, the source library at that path."""
+    matter) and, when ``library`` is given, the source library at that path.
+    ``quote_style``: ``auto``, ``us`` or ``british`` (how single quotes are read)."""
     doc, warnings = read_draft(draft)
+    try:
+        style = resolve_quote_style(doc.body, quote_style, first_line=doc.body_line + 1)
+    except NestingError as exc:
+        raise InputError(str(draft), str(exc)) from None
     paths = [*source_paths, *ingest.draft_source_paths(draft, doc.meta)]
     unique = list(dict.fromkeys(p if ingest.is_url(p) else Path(p).resolve() for p in paths))
     urls = _front_matter_urls(doc.meta)
@@ -247,13 +261,15 @@ def check_draft(
     body_line = doc.body_line + 1
     entries: dict[str, Entry] = {}
     if library is None:
-        checks = verify(extract(doc.body, sources, first_line=body_line), build(sources))
+        checks = verify(
+            extract(doc.body, sources, first_line=body_line, style=style), build(sources)
+        )
     else:
         sources, checks, entries, lib_warnings = _check_with_library(
-            library, doc.meta, doc.body, body_line, sources
+            library, doc.meta, doc.body, body_line, sources, style
         )
         warnings += lib_warnings
     if entries:
         by_id = {s.id: entries[s.sha256] for s in sources if s.sha256 in entries}
         checks = tuple(_library_note(c, by_id) for c in checks)
-    return CheckResult(str(draft), sources, checks, strict, tuple(warnings))
+    return CheckResult(str(draft), sources, checks, strict, tuple(warnings), style)

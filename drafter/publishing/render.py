@@ -152,7 +152,8 @@ def render(
     _check_title(title, post)
 
     md = _markdown(post, checks, result.strict)
-    recheck("md", [(q.text, q.kind.value, q.single) for q in extract(md, result.sources)], checks)
+    found = extract(md, result.sources, style=result.quote_style)
+    recheck("md", [(q.text, q.kind.value, q.single) for q in found], checks)
 
     outputs: dict[str, str] = {}
     for fmt, template, styles in (
@@ -160,7 +161,12 @@ def render(
         ("fragment", "fragment.html.j2", None),
     ):
         body, missing = body_html(
-            post, checks, Marker(result.strict), styles=styles, sources=result.sources
+            post,
+            checks,
+            Marker(result.strict),
+            styles=styles,
+            sources=result.sources,
+            style=result.quote_style,
         )
         if missing:
             q = missing[0].quote
@@ -180,7 +186,7 @@ def render(
             failed=len(result.failed),
         )
         paras, marked = read(text)
-        found = extract_paragraphs(paras, result.sources)
+        found = extract_paragraphs(paras, result.sources, result.quote_style)
         recheck(fmt, [(q.text, q.kind.value, q.single) for q in found], checks)
         check_marks(fmt, marked, checks, result.strict)
         outputs[fmt] = text

@@ -41,6 +41,7 @@ GROUPS = {
     Status.ALTERED: "fail",
     Status.MISATTRIBUTED: "fail",
     Status.NOT_FOUND: "fail",
+    Status.UNBALANCED: "fail",
 }
 
 
@@ -227,7 +228,11 @@ def to_html(result: CheckResult, draft_markdown: str) -> str:
     }
     post = split_post(draft_markdown)
     body, unplaced = body_html(
-        post, result.checks, _ReportMarker(result.strict, details), sources=result.sources
+        post,
+        result.checks,
+        _ReportMarker(result.strict, details),
+        sources=result.sources,
+        style=result.quote_style,
     )
     marks = _source_marks(result)
     sources = [
