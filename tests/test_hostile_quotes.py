@@ -27,7 +27,8 @@ title: Nvidia taps 2 young Chinese AI experts to strengthen research
 publication: South China Morning Post
 short_name: SCMP
 ---
-US chip giant Nvidia has hired two prominent artificial intelligence (AI) experts who hail from China.
+US chip giant Nvidia has hired two prominent artificial intelligence (AI) experts
+who hail from China.
 """
 FABRICATED = "Nvidia will close every research lab in China next year"
 
