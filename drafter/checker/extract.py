@@ -236,7 +236,7 @@ def _marks(
     for i, c in enumerate(text):
         if c not in chars or para.in_code(i) or any(a <= i < b for a, b in skip):
             continue
-        if c in SINGLE_MARKS and c not in DOUBLE_MARKS and _is_apostrophe(text, i):
+        if c in "’'" and _is_apostrophe(text, i):
             continue
         opening = _opens(text, i, c, stack, pairs, closers_of)
         if opening:
@@ -249,7 +249,7 @@ def _marks(
             if (
                 nxt in pairs
                 and nxt not in CLOSE_SINGLE
-                and _opens(text, j, nxt, [], pairs, closers_of)
+                and _opens(text, j, nxt, stack, pairs, closers_of)
             ):
                 # Run-together quotations: whatever was open ends here.
                 out[-1] = Mark(i, False, True)
@@ -272,18 +272,26 @@ def _opens(
         _, after = _neighbour(text, i, 1)
         if before in _OPENING_CONTEXT and not after.isspace():
             return True
-        glued = (c in DOUBLE_MARKS and (before.isalpha() or before in ",;")) or (
-            before in ":：" or _cjk(before)
+        glued = (c in DOUBLE_MARKS and before != "=" and not before.isdigit()) or (
+            before in ",;:：" or _cjk(before)
         )
         if not stack and glued and (after.isalnum() or after in _OPENING_CONTEXT - {" "}):
-            # said,"…", said"…", said:"…", 他说"…": glued to the word before, nothing open.
-            # Not name="value" nor x">: that is markup.
+            # said,"…", said"…", said:"…", 他说"…": glued to what is before it, nothing is
+            # open and a word follows. Not name="value", 5″x nor x">: that is markup.
             return True
         if not before.isspace():
             return False
         return not stack
     if top is not None and c in closers_of.get(top, ()):
-        return False  # “ closes „, « closes », ‘ closes ‚
+        # “ closes „, « closes », ‘ closes ‚ ... unless a word follows it where a quotation
+        # can start: „“Wir …”“ nests an English quotation in a German one.
+        _, before = _neighbour(text, i, -1)
+        _, after = _neighbour(text, i, 1)
+        return after.isalnum() and (before.isspace() or before in _OPENING_CONTEXT)
+    if c == "”" and not stack:
+        # Swedish and Finnish ”…”, or a writer's stray mark: nothing is open and a word
+        # follows, so a reader sees a quotation start here.
+        return _neighbour(text, i, 1)[1].isalnum()
     if c not in pairs:
         return False  # ”, 」, ’ …: closing marks only
     if c in "»›":
