@@ -403,6 +403,13 @@ def _evidence(text: str, a: int, b: int, draft: str) -> tuple[int, int, str, int
     ] or equal
     first = min((op.src_start for op in solid), default=0)
     last = max((op.src_end for op in solid), default=len(src_words))
+    if solid:
+        # Where the draft has words of its own beyond the match, as many source words stay:
+        # "CEO of [-the company.-] {+Nvidia.+}" is the evidence of a replaced ending.
+        head = min(op.dest_start for op in solid)
+        tail = len(new_keys) - max(op.dest_end for op in solid)
+        first = max(0, first - (2 * head + 2 if head else 0))
+        last = min(len(src_words), last + (2 * tail + 2 if tail else 0))
     if spans and first < last:
         spans, src_words, src_keys = spans[first:last], src_words[first:last], src_keys[first:last]
         a, b = spans[0][0], spans[-1][1]
