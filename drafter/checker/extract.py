@@ -238,6 +238,8 @@ def _marks(
             continue
         if c in "’'" and _is_apostrophe(text, i):
             continue
+        if c == "'" and stack and stack[-1] != "'" and _neighbour(text, i, -1)[1].isalpha():
+            continue  # ‘The residents' association …’: with ‘ open, a glued ' is possessive
         opening = _opens(text, i, c, stack, pairs, closers_of)
         if opening:
             stack.append(c)
