@@ -238,8 +238,8 @@ def _marks(
             continue
         if c in "’'" and _is_apostrophe(text, i):
             continue
-        if c == "'" and stack and stack[-1] != "'" and _neighbour(text, i, -1)[1].isalpha():
-            continue  # ‘The residents' association …’: with ‘ open, a glued ' is possessive
+        if c in "’'" and stack and stack[-1] in SINGLE_PAIRS and _possessive(text, i, c, stack):
+            continue
         opening = _opens(text, i, c, stack, pairs, closers_of)
         if opening:
             stack.append(c)
@@ -301,6 +301,26 @@ def _opens(
         _, after = _neighbour(text, i, 1)
         return not after.isspace()
     return True
+
+
+def _possessive(text: str, i: int, c: str, stack: list[str]) -> bool:
+    """Whether ``’`` (or ``'``) at ``i``, inside a single-quoted span, is a possessive
+    (‘The tenants’ association will appeal,’ she said): it ends a word, a lower-case word
+    follows, and a later mark can still close the span with no new one opened before it."""
+    _, before = _neighbour(text, i, -1)
+    if not before.isalpha():
+        return False
+    if c == "'" and stack[-1] != "'":
+        return True  # ‘The residents' association …’: ' never closes ‘
+    rest = text[i + 1 : i + 3]
+    if not (rest[:1] == " " and rest[1:2].islower()):
+        return False
+    for j in range(i + 1, len(text)):
+        if text[j] in "‘‚‛":
+            return False
+        if text[j] == c and not (j + 1 < len(text) and text[j + 1].isalnum()):
+            return True
+    return False
 
 
 def _cjk(c: str) -> bool:
@@ -439,6 +459,25 @@ def resolve_style(paras: Sequence[Paragraph], style: str = AUTO) -> str:
     return US
 
 
+_REACH = 3  # blocks without marks an unclosed quotation is followed through
+
+
+def _closing_block(
+    paras: Sequence[Paragraph], index: int, pairs: dict[str, str]
+) -> tuple[list[Paragraph], int | None]:
+    """Where a quotation left open before ``paras[index]`` closes: the blocks in between
+    (without marks of their own; at most ``_REACH``) and the offset of the closing mark in
+    the block after them; ``None`` when no block closes it."""
+    for k in range(index, min(index + _REACH + 1, len(paras))):
+        para = paras[k]
+        stray = _stray_close(para, pairs)
+        if stray is not None:
+            return list(paras[index:k]), stray
+        if _marks(para.text, para, pairs) or para.in_blockquote != paras[index].in_blockquote:
+            break
+    return [], None
+
+
 def _stray_close(para: Paragraph, pairs: dict[str, str]) -> int | None:
     """The first closing mark that closes nothing opened in ``para``, if any."""
     depth = 0
@@ -553,7 +592,10 @@ def extract_paragraphs(
         if text:
             quotes.append(Quote(f"q{len(quotes) + 1}", text, line, kind, attributed, **flags))
 
-    for para in paras:
+    consumed: set[int] = set()  # paragraphs taken into an unbalanced quotation
+    for index, para in enumerate(paras):
+        if index in consumed:
+            continue
         text = para.text
         if pending is not None:
             so_far, line, block, markup = pending
@@ -570,13 +612,16 @@ def extract_paragraphs(
                         # Commentary after the quotation closes, e.g. `…,” he said.`
                         current = _named(para, names, len(text)) or current
                 continue
-            stray = _stray_close(para, pairs)
+            between, stray = _closing_block(paras, index, pairs)
             kind = Kind.BLOCK if block else Kind.INLINE
-            if stray is not None and text[:stray].strip():
-                # The closing mark is in this block: Markdown cut the quotation in two (a
+            if stray is not None:
+                # The closing mark is in a later block: Markdown cut the quotation up (a
                 # wrapped line that starts with "- " or "# " opens a list or a heading).
+                consumed.update(range(index, index + len(between)))
+                para = paras[index + len(between)]
+                text = para.text
                 add(
-                    so_far + "\n\n" + text[:stray],
+                    "\n\n".join([so_far, *(p.text for p in between), text[:stray]]),
                     line,
                     kind,
                     current,

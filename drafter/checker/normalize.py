@@ -7,9 +7,10 @@ Markup is recognised by its content, whatever the source file is called: a `.txt
 a notebook or README is Markdown all the same. What a reader of the rendered page does not
 see is taken out on both sides, draft and source: emphasis and code-span delimiters, list
 bullets and heading marks at a line's start, link syntax, backslash escapes, HTML tags and
-entities, documentation roles (``{ref}`text <target>` `` reads as ``text``), citation
-markers glued to a word (``town,[3]``), a word hyphenated across a line end (``power-\nful``)
-and invisible format characters (Unicode category Cf).
+entities, autolinks' brackets, reference and reStructuredText links, documentation roles
+(``{ref}`text <target>` `` reads as ``text``), citation and footnote markers glued to a word
+(``town,[3]``, ``town,¹``, ``note[^1]``), a word hyphenated across a line end
+(``power-\nful``) and invisible format characters (Unicode category Cf).
 
 Two passes: the markup a reader never sees is taken out first (``_deletions``), then the
 text rules run on what is left, so that a dash or a space run is judged by its visible
@@ -91,16 +92,21 @@ _EMPHASIS_UNDERSCORE = (
 _CODE_SPAN = r"(?<!`)(?P<o3>`+)(?=[^`\n])[^`\n]*?(?<=[^`\n])(?P<c3>(?P=o3))(?!`)"
 # {ref}`text <target>`, :doc:`text <target>`, {ref}`target`: the reader sees the text.
 _ROLE = r"(?P<o4>\{[\w:.+-]+\}`|(?<![\w`]):[\w:.+-]+:`)[^`<\n]*?(?P<c4>[ \t]*<[^>`\n]*>`|`)"
-# Glued to the word or punctuation before it: "town,[3] and", "fact.[citation needed]".
+# Glued to the word or punctuation before it: "town,[3] and", "fact.[citation needed]",
+# "a note[^1]", "town,¹ and"; a numbered marker may have a space before it ("fact [3] here").
 _CITATION = (
-    r"(?<=[^\s\[\]])(?:\[(?:\d{1,4}|[a-z]|note \d+|n \d+|citation needed|clarification needed|"
-    r"better source needed|verification needed|failed verification|page needed|dubious|"
-    r"who\?|when\?|which\?|according to whom\?)\])+(?!\()"
+    r"(?<=[^\s\[\]])(?: ?\[\d{1,4}\]|\[(?:[a-z]|note \d+|n \d+|citation needed|"
+    r"clarification needed|better source needed|verification needed|failed verification|"
+    r"page needed|dubious|who\?|when\?|which\?|according to whom\?|\^[^\]\s]{1,20})\])+(?![(\[])"
 )
+_SUPERSCRIPT_CITATION = r"(?<=[^\s\d¹²³⁴⁵⁶⁷⁸⁹⁰])[¹²³⁴⁵⁶⁷⁸⁹⁰]+(?![\w¹²³⁴⁵⁶⁷⁸⁹⁰])"
+_AUTOLINK = r"(?P<o5><)(?:https?|mailto):[^>\s]+(?P<c5>>)"
+_REFERENCE_LINK = r"(?P<o6>\[)[^\[\]\n]+(?P<c6>\]\[[^\[\]\n]*\])"
+_RST_LINK = r"(?<![\w`:}])(?P<o7>`)[^`<\n]+?(?P<c7>[ \t]*<[^>`\n]+>`__?)"
 _ESCAPE = r"\\(?=[!-/:-@\[-`{-~])"
 # Line-start block markup; found on the original text, where the line ends still are.
-_BLOCK_MARK = re.compile(r"(?m)^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+(?=\S)")
-_HYPHENATED = re.compile(r"(?<=[a-z])-\n[ \t]*(?=[a-z])")
+_BLOCK_MARK = re.compile(r"(?m)^[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+(?=\S)")
+_HYPHENATED = re.compile(r"(?<=[a-z])[-\u00ad][ \t]*\n[ \t]*(?=[a-z])")
 
 
 def _event_parts(rules: frozenset[str], scanning: bool = False) -> list[str]:
@@ -154,12 +160,15 @@ def _deleters(rules: frozenset[str]) -> tuple[re.Pattern[str], ...]:
             _CODE_SPAN,
             _ROLE,
             _ESCAPE,
+            _RST_LINK,
+            _AUTOLINK,
+            _REFERENCE_LINK,
             r"\[(?=[^\]\n]*\]\()",  # the [ of a Markdown link whose ]( follows
             r"\]\([^)\s]*\)",  # ](target)
-            r"<[a-zA-Z/!][^>\n]*>",  # HTML tags and comments on one line
+            r"<(?!https?:|mailto:)[a-zA-Z/!][^>\n]*>",  # HTML tags and comments on one line
         ]
     if CITATIONS in rules:
-        parts.append(_CITATION)
+        parts += [_CITATION, _SUPERSCRIPT_CITATION]
     return tuple(re.compile(p) for p in parts)
 
 
