@@ -452,9 +452,10 @@ def resolve_style(paras: Sequence[Paragraph], style: str = AUTO) -> str:
             words = len(text[a:b].split())
             before = text[: a - 1].rstrip()
             last = before.split()[-1].strip(",").lower() if before.split() else ""
-            if words >= _BRITISH_WORDS or (
-                words >= 3 and (before.endswith((":", "：")) or last in _SAYING)
-            ):
+            # ‘We will appeal,’ she said. / ‘…,’ said the chair.
+            after = [w.strip(",.;").lower() for w in text[b + 1 :].split()[:2]]
+            said = last in _SAYING or any(w in _SAYING - {"that"} for w in after)
+            if words >= _BRITISH_WORDS or (words >= 3 and (before.endswith((":", "：")) or said)):
                 return BRITISH
     return US
 
@@ -645,10 +646,12 @@ def extract_paragraphs(
         if para.in_blockquote:
             body = text.strip()
             offset = text.find(body[:1]) if body else 0
-            covered = "".join(text[s.start - 1 : s.end + 1] for s in spans).strip()
-            if (unclosed is None and spans and all(s.block for s in spans)) or (
-                unclosed is None and len(spans) > 1 and covered == body
-            ):
+            outside = text  # what is left with the quotations and their marks out
+            for sp in spans:
+                hole = " " * (sp.end - sp.start + 2)
+                outside = outside[: sp.start - 1] + hole + outside[sp.end + 1 :]
+            whole = all(s.block for s in spans) or not outside.strip()
+            if unclosed is None and spans and whole:
                 for s in spans:
                     add(
                         text[s.start : s.end],

@@ -83,13 +83,16 @@ def _table(rules: frozenset[str]) -> dict[int, str]:
 
 
 _DASH_ENTITY = r"&(?:mdash|ndash|minus|#8211|#8212|#8722);"
-_EMPHASIS_STAR = r"(?<!\*)(?P<o1>\*{1,3})(?=[^\s*])[^*\n]*?(?<=[^\s*])(?P<c1>(?P=o1))(?!\*)"
+# Emphasis and code spans may run over a line break, not over a blank line.
+_EMPHASIS_STAR = (
+    r"(?<!\*)(?P<o1>\*{1,3})(?=[^\s*])(?:[^*\n]|\n(?!\n))*?(?<=[^\s*])(?P<c1>(?P=o1))(?!\*)"
+)
 _EMPHASIS_UNDERSCORE = (
-    r"(?<![\w_])(?P<o2>_{1,3})(?=[^\s_])[^_\n]*?(?<=[^\s_])(?P<c2>(?P=o2))(?![\w_])"
+    r"(?<![\w_])(?P<o2>_{1,3})(?=[^\s_])(?:[^_\n]|\n(?!\n))*?(?<=[^\s_])(?P<c2>(?P=o2))(?![\w_])"
 )
 
 
-_CODE_SPAN = r"(?<!`)(?P<o3>`+)(?=[^`\n])[^`\n]*?(?<=[^`\n])(?P<c3>(?P=o3))(?!`)"
+_CODE_SPAN = r"(?<!`)(?P<o3>`+)(?=[^`\n])(?:[^`\n]|\n(?!\n))*?(?<=[^`\n])(?P<c3>(?P=o3))(?!`)"
 # {ref}`text <target>`, :doc:`text <target>`, {ref}`target`: the reader sees the text.
 _ROLE = r"(?P<o4>\{[\w:.+-]+\}`|(?<![\w`]):[\w:.+-]+:`)[^`<\n]*?(?P<c4>[ \t]*<[^>`\n]*>`|`)"
 # Glued to the word or punctuation before it: "town,[3] and", "fact.[citation needed]",

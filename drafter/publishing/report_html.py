@@ -224,7 +224,10 @@ def to_html(result: CheckResult, draft_markdown: str) -> str:
             group=group(c, result.strict),
         )
         for c in result.checks
-        if not c.passed(result.strict) or c.status is Status.BRACKETED
+        if not c.passed(result.strict)
+        or c.status is Status.BRACKETED
+        or c.replacements
+        or c.warning
     }
     post = split_post(draft_markdown)
     body, unplaced = body_html(
