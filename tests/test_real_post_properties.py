@@ -22,44 +22,27 @@ SETTINGS = settings(
 )
 STEMS = ["harbour", "crane", "council", "tenant", "ledger", "dredging", "ferry", "pier"]
 # Ways a source (or a draft) dresses a word; the reader sees only the word.
-MARKUP = [
-    "plain",
-    "strong",
-    "em",
-    "underscore",
-    "code",
-    "link",
-    "ref",
-    "doc",
-    "cite",
-    "hyphenated",
-    "invisible",
-]
+DRESSES = {
+    "plain": "{w}",
+    "strong": "**{w}**",
+    "em": "*{w}*",
+    "underscore": "_{w}_",
+    "code": "`{w}`",
+    "link": "[{w}](https://example.org/{w})",
+    "ref": "{{ref}}`{w} <target-{w}>`",
+    "doc": ":doc:`{w} </guides/{w}>`",
+    "cite": "{w}[3]",
+    "footnote": "{w}[^1]",
+    "invisible": "{w}\u2060",
+}
+MARKUP = [*DRESSES, "hyphenated"]
 
 
 def _dress(word: str, how: str) -> str:
-    if how == "strong":
-        return f"**{word}**"
-    if how == "em":
-        return f"*{word}*"
-    if how == "underscore":
-        return f"_{word}_"
-    if how == "code":
-        return f"`{word}`"
-    if how == "link":
-        return f"[{word}](https://example.org/{word})"
-    if how == "ref":
-        return f"{{ref}}`{word} <target-{word}>`"
-    if how == "doc":
-        return f":doc:`{word} </guides/{word}>`"
-    if how == "cite":
-        return f"{word}[{len(word)}]"
-    if how == "hyphenated":
+    if how == "hyphenated":  # a PDF's line end: "harb-\nour12"
         letters = word.rstrip("0123456789")
         return f"{letters[:3]}-\n{word[3:]}" if len(letters) > 4 else word
-    if how == "invisible":
-        return f"{word}\u2060"
-    return word
+    return DRESSES[how].format(w=word)
 
 
 @st.composite
