@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -231,10 +232,12 @@ def _marks(
     opening or closing, in order. Linear: one pass, one stack."""
     chars = frozenset(pairs) | frozenset("".join(pairs.values()))
     closers_of = {c: frozenset(v) for c, v in pairs.items()}
+    skip = sorted(skip)
+    skip_starts = [a for a, _ in skip]
     out: list[Mark] = []
     stack: list[str] = []
     for i, c in enumerate(text):
-        if c not in chars or para.in_code(i) or any(a <= i < b for a, b in skip):
+        if c not in chars or para.in_code(i) or _within(skip, skip_starts, i):
             continue
         if c in "’'" and _is_apostrophe(text, i):
             continue
@@ -257,6 +260,12 @@ def _marks(
                 out[-1] = Mark(i, False, True)
                 stack.clear()
     return out
+
+
+def _within(ranges: Sequence[tuple[int, int]], starts: list[int], i: int) -> bool:
+    """Whether ``i`` is in one of the sorted, disjoint half-open ``ranges``."""
+    k = bisect_right(starts, i) - 1
+    return k >= 0 and i < ranges[k][1]
 
 
 def _opens(
@@ -303,6 +312,9 @@ def _opens(
     return True
 
 
+_POSSESSIVE_REACH = 600  # characters looked ahead for a closing mark: bounded, so linear
+
+
 def _possessive(text: str, i: int, c: str, stack: list[str]) -> bool:
     """Whether ``’`` (or ``'``) at ``i``, inside a single-quoted span, is a possessive
     (‘The tenants’ association will appeal,’ she said): it ends a word, a lower-case word
@@ -315,7 +327,7 @@ def _possessive(text: str, i: int, c: str, stack: list[str]) -> bool:
     rest = text[i + 1 : i + 3]
     if not (rest[:1] == " " and rest[1:2].islower()):
         return False
-    for j in range(i + 1, len(text)):
+    for j in range(i + 1, min(len(text), i + _POSSESSIVE_REACH)):
         if text[j] in "‘‚‛":
             return False
         if text[j] == c and not (j + 1 < len(text) and text[j + 1].isalnum()):
@@ -392,8 +404,10 @@ def _piece(text: str, lo: int, hi: int, marks: list[Mark]) -> tuple[list[_Span],
         first.opening and first.pos == body_start and not last.opening and last.pos == body_end - 1
     )
     if (stack or stray_close) and wraps:
-        return [_trim(_Span(first.pos + 1, last.pos, True), marks)], None
-    spans = [_trim(s, marks) for s in spans]
+        whole = _Span(first.pos + 1, last.pos, True)
+        return [_trim(whole, marks, [m.pos for m in marks])], None
+    positions = [m.pos for m in marks]
+    spans = [_trim(s, marks, positions) for s in spans]
     if stack:
         outer = stack[0]
         # An unclosed quotation runs to the paragraph's end (and maybe into the next one).
@@ -401,10 +415,11 @@ def _piece(text: str, lo: int, hi: int, marks: list[Mark]) -> tuple[list[_Span],
     return spans, None
 
 
-def _trim(span: _Span, marks: list[Mark]) -> _Span:
+def _trim(span: _Span, marks: list[Mark], positions: list[int]) -> _Span:
     """Leave out unpaired marks at a quotation's edges: ``““We needed …,” she said.”`` wraps
-    a source paragraph that opens with its own mark in one more mark than it closes."""
-    inside = [m for m in marks if span.start <= m.pos < span.end]
+    a source paragraph that opens with its own mark in one more mark than it closes.
+    ``positions``: the marks' offsets, in order."""
+    inside = marks[bisect_left(positions, span.start) : bisect_left(positions, span.end)]
     opens = sum(m.opening for m in inside)
     closes = len(inside) - opens
     at = {m.pos: m.opening for m in inside}
@@ -450,10 +465,10 @@ def resolve_style(paras: Sequence[Paragraph], style: str = AUTO) -> str:
             skip.append((unclosed.start - 1, len(text)))
         for a, b in _single_spans(text, para, skip):
             words = len(text[a:b].split())
-            before = text[: a - 1].rstrip()
+            before = text[max(0, a - 201) : a - 1].rstrip()  # the words next to the marks
             last = before.split()[-1].strip(",").lower() if before.split() else ""
             # ‘We will appeal,’ she said. / ‘…,’ said the chair.
-            after = [w.strip(",.;").lower() for w in text[b + 1 :].split()[:2]]
+            after = [w.strip(",.;").lower() for w in text[b + 1 : b + 201].split()[:2]]
             said = last in _SAYING or any(w in _SAYING - {"that"} for w in after)
             if words >= _BRITISH_WORDS or (words >= 3 and (before.endswith((":", "：")) or said)):
                 return BRITISH
@@ -683,7 +698,9 @@ def extract_paragraphs(
                 current = None
         for span in spans:
             attributed = before if span.block else (_named(para, names, span.start) or before)
-            intro = bool(_TITLE_INTRO.search(text[: span.start - 1]))
+            # The intro pattern is anchored at the end: the words just before the mark are
+            # all it reads, and a bounded tail keeps the scan linear in the paragraph.
+            intro = bool(_TITLE_INTRO.search(text[max(0, span.start - 201) : span.start - 1]))
             add(
                 text[span.start : span.end],
                 para.line_at(span.start),
