@@ -142,6 +142,15 @@ _ALLOW_PRIVATE = click.option(
     help="Let links and URLs reach loopback and private network addresses.",
 )
 
+_QUOTE_STYLE = click.option(
+    "--quote-style",
+    type=click.Choice(["auto", "us", "british"]),
+    help="How single quotes are read: us = scare quotes and terms; british = quotation "
+    "marks (single outside, double inside); auto = british when a single-quoted span reads "
+    "as a quotation (six words or more, or after a colon or 'she said') "
+    "[default: the profile's quote_style, auto for the bundled one].",
+)
+
 
 @main.command(short_help="Check every quote of a draft against its sources.")
 @click.argument("draft", type=_PATH)
@@ -164,6 +173,7 @@ _ALLOW_PRIVATE = click.option(
     "each quote against the page its lead-in links.",
 )
 @_ALLOW_PRIVATE
+@_QUOTE_STYLE
 def check(
     draft: Path,
     sources: tuple[str, ...],
@@ -176,6 +186,7 @@ def check(
     strict: bool,
     follow_links: bool,
     allow_private: bool,
+    quote_style: str | None,
 ) -> None:
     """Prove where every quote of DRAFT is in its sources, or say why it is not.
 
@@ -196,6 +207,7 @@ def check(
         library=library,
         links=follow_links,
         allow_private=allow_private,
+        quote_style=quote_style or _profile().quote_style,
     )
     _guard(output, [s.path for s in result.sources if s.path])
     if fmt == "json":
@@ -242,6 +254,7 @@ def check(
     "--no-title", is_flag=True, help="Leave the title (<h1>) out of the fragment and the copy."
 )
 @click.option("--strict", is_flag=True, help="Fail unchecked scare quotes and short terms too.")
+@_QUOTE_STYLE
 def render(
     draft: Path,
     sources: tuple[str, ...],
@@ -255,6 +268,7 @@ def render(
     copy: bool,
     no_title: bool,
     strict: bool,
+    quote_style: str | None,
 ) -> None:
     """Render DRAFT for publication, only when every quote passes the check and no [TK: …]
     slot or other placeholder is left.
@@ -271,7 +285,13 @@ def render(
     library = _library_path(use_library, library_path)
     _guard(output, [draft, *sources, *([library] if library else [])])
     text = read_draft_text(draft)
-    result = check_draft(draft, sources, strict=strict, library=library)
+    result = check_draft(
+        draft,
+        sources,
+        strict=strict,
+        library=library,
+        quote_style=quote_style or _profile().quote_style,
+    )
     if read_draft_text(draft) != text:
         # What is rendered must be what was checked (a lead-in edited meanwhile could make
         # a quote misattributed while its text, all the read-back compares, stays the same).

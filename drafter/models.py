@@ -56,6 +56,8 @@ class Quote:
     markup: bool = False
     # Introduced as a title (`reports in “…”`, `titled “…”`).
     title_intro: bool = False
+    # Opened in one block and closed in the next (Markdown cut it in two): it fails.
+    unbalanced: bool = False
 
 
 class Status(StrEnum):
@@ -68,13 +70,14 @@ class Status(StrEnum):
     ALTERED = "altered"
     MISATTRIBUTED = "misattributed"
     NOT_FOUND = "not_found"
+    UNBALANCED = "unbalanced"
 
     @property
     def passes(self) -> bool:
         return self not in FAILING
 
 
-FAILING = frozenset({Status.ALTERED, Status.MISATTRIBUTED, Status.NOT_FOUND})
+FAILING = frozenset({Status.ALTERED, Status.MISATTRIBUTED, Status.NOT_FOUND, Status.UNBALANCED})
 
 
 @dataclass(frozen=True)
@@ -118,9 +121,12 @@ class QuoteCheck:
     score: float | None = None
     diff: str | None = None
     note: str = ""
+    # Passes, but the editor must look (an omission that drops a negation or a number);
+    # ``--strict`` fails it.
+    warning: str = ""
 
     def passed(self, strict: bool = False) -> bool:
-        if strict and self.status is Status.UNCHECKED:
+        if strict and (self.status is Status.UNCHECKED or self.warning):
             return False
         return self.status.passes
 
@@ -144,6 +150,8 @@ class CheckResult:
     strict: bool = False
     warnings: tuple[str, ...] = field(default=())
     placeholders: tuple[Placeholder, ...] = field(default=())
+    # How single quotation marks were read: "us" (terms) or "british" (quotations).
+    quote_style: str = "us"
 
     @property
     def failed(self) -> tuple[QuoteCheck, ...]:

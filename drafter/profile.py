@@ -51,7 +51,7 @@ class Profile:
     title: str
     sign_off: str = ""
     disclaimer: str = ""
-    quote_style: str = "us"  # "us" | "british" | "auto"; the check reads it (issue 10)
+    quote_style: str = "auto"  # "us" | "british" | "auto": marks drafted with; how check reads
     model: str = ""  # the default model ("" for drafter's own); model selection reads it
     origin: str = "bundled"  # where it was read from, for messages (not a TOML key)
 
@@ -97,7 +97,7 @@ RTZ = Profile(
     sign_off="Stay tuned.",
     disclaimer="(NOTE: The discussions here are for information purposes only, and not meant as "
     "investment advice at any time. Thanks for joining us here)",
-    quote_style="us",
+    quote_style="auto",
 )
 
 _KEYS = tuple(f.name for f in fields(Profile) if f.name != "origin")
@@ -125,7 +125,7 @@ def parse(text: str, origin: str) -> Profile:
         )
     if re.search(r"[{}]", title.replace("{headline}", "").replace("{number}", "")):
         raise InputError(origin, "the profile's title may hold only {headline} and {number}")
-    if data.get("quote_style", "us") not in QUOTE_STYLES:
+    if data.get("quote_style", "auto") not in QUOTE_STYLES:
         raise InputError(origin, f"quote_style must be one of {', '.join(QUOTE_STYLES)}")
     return Profile(**data, origin=origin)
 
@@ -257,7 +257,7 @@ def infer(text: str) -> tuple[Profile, tuple[str, ...]]:
     notes.append(f"sign-off “{sign_off}”" if sign_off else "no sign-off found (left empty)")
     doubles = len(re.findall(r"(?:^|[\s(])[“\"]\w", text, re.M))
     singles = len(re.findall(r"(?:^|[\s(])‘\w", text, re.M))
-    style = "british" if singles > doubles else "us" if doubles else "auto"
+    style = "british" if singles > doubles else "auto"  # auto: “…” drafted, ‘…’ still read
     notes.append(f"quote style {style}: {doubles} double and {singles} single opening marks")
     profile = Profile(
         name=name or "My newsletter",

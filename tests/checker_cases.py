@@ -3,6 +3,10 @@
 The format is meant for editors: a `## title` per case, prose, then tilde-fenced blocks
 (`~~~ source ID`, `~~~ draft`, `~~~ options`, `~~~ expect`) and an optional `sources: a, b`
 line naming shared sources in fixtures/checker/sources/. See the files for examples.
+
+A source id with an extension (`~~~ source notes.txt`) is written under that file name
+(otherwise `ID.md`): markup is recognised by content whatever the extension. Options:
+`strict: true`, `quote-style: us|british|auto`.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ def _materialise(case: Case, tmp: Path) -> list[Path]:
         target.write_text(shared.read_text(encoding="utf-8"), encoding="utf-8")
         paths.append(target)
     for sid, text in case.sources.items():
-        target = tmp / f"{sid}.md"
+        target = tmp / (sid if "." in sid else f"{sid}.md")
         target.write_text(text, encoding="utf-8")
         paths.append(target)
     return paths
@@ -54,6 +54,8 @@ def test_case(case: Case, tmp_path: Path) -> None:
         args += ["--source", s]
     if case.options.get("strict", "").lower() == "true":
         args.append("--strict")
+    if "quote-style" in case.options:
+        args += ["--quote-style", case.options["quote-style"]]
     result = run(*args)
     assert result.exit_code in (0, 1), result.output
     report = json.loads(result.stdout)
@@ -84,6 +86,23 @@ def test_case(case: Case, tmp_path: Path) -> None:
             assert q["line"] == int(extra["line"]), label
         if "attributed" in extra:
             assert q["attributed_to"] == (extra["attributed"] or None), label
+        if "warning" in extra:
+            assert extra["warning"] in q.get("warning", ""), f"{label}\nwarning: {q.get('warning')}"
+        if "no-warning" in extra:
+            assert not q.get("warning"), f"{label}\nwarning: {q.get('warning')}"
+        if "note" in extra:
+            assert extra["note"] in q.get("note", ""), f"{label}\nnote: {q.get('note')}"
+        if "nearest" in extra:
+            near = q["nearest"]
+            if extra["nearest"] == "none":
+                assert near is None and q["diff"] is None, label
+            else:
+                assert near and near["text"].startswith(extra["nearest"]), f"{label}\n{near}"
+        if "left-out" in extra:
+            got_left = [r["source_text"] for r in q.get("replacements", []) if r["bracket"] == "…"]
+            assert extra["left-out"] in got_left, f"{label}\nleft out: {got_left}"
+        if "style" in extra:
+            assert report["quote_style"] == extra["style"], label
         if "replaced" in extra:
             got_replaced = [r["source_text"] for r in q.get("replacements", [])]
             assert extra["replaced"] in got_replaced, f"{label}\nreplaced: {got_replaced}"

@@ -59,6 +59,7 @@ def test_json_report_has_the_design_shape() -> None:
         "failed",
         "unchecked",
         "placeholders",
+        "warnings",
         "by_status",
     }
     assert report["placeholders"] == []
@@ -79,7 +80,12 @@ def test_json_report_has_the_design_shape() -> None:
     for q in report["quotes"]:
         assert keys <= set(q)
         if q["status"] in ("altered", "not_found"):
-            assert q["matches"] == [] and q["nearest"] and 0 <= q["score"] < 1 and q["diff"]
+            assert q["matches"] == [] and 0 <= q["score"] < 1
+            if q["status"] == "not_found" and q["nearest"] is None:
+                # Nothing close: no unrelated span, no diff (DESIGN.md § Statuses).
+                assert q["diff"] is None and q["note"] == "not in any source"
+                continue
+            assert q["nearest"] and q["diff"]
             assert set(q["nearest"]) == {"source", "start", "end", "text"}
         if q["status"] == "exact":
             assert q["score"] == 1.0 and q["nearest"] is None and q["diff"] is None

@@ -75,6 +75,7 @@ def test_example_report_says_what_the_issue_says() -> None:
         "failed": 7,
         "unchecked": 6,
         "placeholders": 0,
+        "warnings": 0,
         "by_status": {"exact": 14, "title": 1, "unchecked": 6, "altered": 1, "not_found": 6},
     }
 

@@ -114,7 +114,7 @@ def test_a_prefix_under_the_cache_minimum_is_said(
     source = env / "short.md"
     source.write_text("---\ntitle: Short\npublication: Wire\n---\nOne line.\n", encoding="utf-8")
     use(monkeypatch, FakeAPI(reply(GOOD), reply(GOOD)))
-    args = ["draft", str(source), "--angle", "x", "--out", "out", "-m", "claude-haiku-4-5"]
+    args = ["draft", str(source), "--angle", "x", "-d", "out", "-m", "claude-haiku-4-5"]
     result = CliRunner().invoke(main, args)
     assert "under claude-haiku-4-5's prompt-cache minimum (4,096)" in result.stderr
 

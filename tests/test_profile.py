@@ -167,3 +167,21 @@ def test_profile_values_are_data_never_templates(
     assert "{{ 7*7 }} {% if true %}yes{% endif %} {number}" in draft
     assert draft.endswith("{{ cycler.__init__.__globals__ }}\n")
     assert "\n# X #1: {{ 6*7 }}\n" in draft and " 49 " not in draft
+
+
+def test_the_profile_quote_style_is_how_check_reads_single_quotes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No --quote-style: the working folder's profile decides; the option still wins."""
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src.md").write_text("The lab will open in June.\n", encoding="utf-8")
+    sentence = "‘The lab will close for good next year, and nobody will be kept on’"
+    (tmp_path / "d.md").write_text(f"The memo said: {sentence}.\n", encoding="utf-8")
+    args = ["check", "d.md", "--source", "src.md", "--format", "json"]
+    assert json.loads(run(*args).stdout)["quote_style"] == "british"  # bundled: auto
+    (tmp_path / "drafter.toml").write_text(
+        'name = "W"\ntitle = "{headline}"\nquote_style = "us"\n', encoding="utf-8"
+    )
+    assert json.loads(run(*args).stdout)["quote_style"] == "us"
+    assert json.loads(run(*args, "--quote-style", "british").stdout)["quote_style"] == "british"

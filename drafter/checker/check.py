@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from drafter.checker import placeholders
-from drafter.checker.extract import extract
+from drafter.checker.extract import NestingError, extract
+from drafter.checker.extract import quote_style as resolve_quote_style
 from drafter.checker.index import build
 from drafter.checker.verify import verify
 from drafter.errors import InputError, UsageError
@@ -160,7 +161,12 @@ def _looked_up(lib: Library, quotes: Sequence[Quote], *, thorough: bool = False)
 
 
 def _check_with_library(
-    path: Path, meta: dict[str, object], body: str, first_line: int, given: Sequence[Source]
+    path: Path,
+    meta: dict[str, object],
+    body: str,
+    first_line: int,
+    given: Sequence[Source],
+    style: str,
 ) -> tuple[tuple[Source, ...], tuple[QuoteCheck, ...], dict[str, Entry], list[str]]:
     """Check the draft's body against ``given`` and the library snapshots its quotes can
     come from. Quotes the quick lookup leaves unproven are looked up again, more
@@ -171,17 +177,19 @@ def _check_with_library(
 
     with Library(path) as lib:
         pinned, warnings = _pinned(lib, meta)
-        first = extract(body, given, first_line=first_line)
+        first = extract(body, given, first_line=first_line, style=style)
         found = [*pinned, *_looked_up(lib, first)]
         sources = ingest.unique_ids([*given, *found])
-        checks = verify(extract(body, sources, first_line=first_line), build(sources))
+        checks = verify(extract(body, sources, first_line=first_line, style=style), build(sources))
         unproven = [c.quote for c in checks if c.status in _UNPROVEN]
         known = {s.sha256 for s in sources}
         more = [s for s in _looked_up(lib, unproven, thorough=True) if s.sha256 not in known]
         if more:
             found += more
             sources = ingest.unique_ids([*sources, *more])
-            checks = verify(extract(body, sources, first_line=first_line), build(sources))
+            checks = verify(
+                extract(body, sources, first_line=first_line, style=style), build(sources)
+            )
         by_sha: dict[str, Entry] = {}
         for src in found:
             entry = lib.entry(src.id)
@@ -220,15 +228,21 @@ def check_draft(
     *,
     links: bool = False,
     allow_private: bool = False,
+    quote_style: str = "auto",
 ) -> CheckResult:
     """Check ``draft`` against files and URLs (``source_paths`` and the draft's front
     matter) and, when ``library`` is given, the source library at that path. ``links``
     (``--follow-links``): also fetch the pages the draft's lead-ins link, store them in the
     library (``library``, or the default one) and check each quote against the page its
-    lead-in links; a link that cannot be fetched is a warning in the report."""
+    lead-in links; a link that cannot be fetched is a warning in the report.
+    ``quote_style``: ``auto``, ``us`` or ``british`` (how single quotes are read)."""
     from drafter.checker.web import drifted, follow_links, outside_article, saved_pages
 
     doc, warnings = read_draft(draft)
+    try:
+        style = resolve_quote_style(doc.body, quote_style, first_line=doc.body_line + 1)
+    except NestingError as exc:
+        raise InputError(str(draft), str(exc)) from None
     linked: list[Source] = []
     kept_pages = library  # where the original pages of library snapshots are
     if links:
@@ -266,10 +280,12 @@ def check_draft(
     body_line = doc.body_line + 1
     entries: dict[str, Entry] = {}
     if library is None:
-        checks = verify(extract(doc.body, sources, first_line=body_line), build(sources))
+        checks = verify(
+            extract(doc.body, sources, first_line=body_line, style=style), build(sources)
+        )
     else:
         sources, checks, entries, lib_warnings = _check_with_library(
-            library, doc.meta, doc.body, body_line, sources
+            library, doc.meta, doc.body, body_line, sources, style
         )
         warnings += lib_warnings
     if entries:
@@ -282,4 +298,6 @@ def check_draft(
     title = title if isinstance(title, str) and title.strip() not in doc.body else ""
     # The front matter's own title (when the body does not repeat it) counts from line 1.
     slots = placeholders.find(doc.body, body_line, title, 1)
-    return CheckResult(str(draft), sources, checks, strict, tuple(warnings), slots)
+    return CheckResult(
+        str(draft), sources, checks, strict, tuple(warnings), placeholders=slots, quote_style=style
+    )

@@ -3,36 +3,44 @@
 Takes the draft's Markdown (body, without front matter) and the sources' names for
 attribution; returns ``Quote`` objects in draft order. Pure: no I/O.
 
-Rules (DESIGN.md § Quote extraction), and the one refinement made here:
-- Double quotes delimit quotations and nest; only the outermost quotation is a ``Quote``.
-- Each paragraph of a blockquote is a quotation, with or without marks of its own.
+Rules (DESIGN.md § Quote extraction), and the refinements made here:
+- Quotation marks come from one table (``DOUBLE_PAIRS``, ``SINGLE_PAIRS``): English, German,
+  French and Danish guillemets, corner brackets, fullwidth and ornamental marks; a straight
+  mark glued to the word before it opens a quotation when none is open. They nest; only the
+  outermost quotation is a ``Quote``.
+- A closing mark followed at once by an opening one (`…”“…`) ends whatever is open: archive
+  and email copies run quoted paragraphs together like that.
+- Each paragraph of a blockquote is a quotation, with or without marks of its own (or one per
+  run-together quotation when it is nothing else).
 - A paragraph that opens with a mark and ends with a closing mark, but whose marks do not
   balance, is one quotation of everything between the first and last mark. Writers wrap a
   source paragraph that has quote marks of its own in a pair of marks, and the marks then
-  collide (the house-style example does this twice). Only a paragraph that opens a quotation
-  and does *not* end with a closing mark continues into following paragraphs that open with a
-  mark (the English multi-paragraph convention).
-- Single quotes are scare quotes or terms; apostrophes are not quotes.
+  collide (the house-style example does this twice); an unpaired mark the writer added at
+  the quotation's edge is not part of it. Only a paragraph that opens a quotation and does
+  *not* end with a closing mark continues into following paragraphs that open with a mark
+  (the English multi-paragraph convention).
+- A quotation left open whose closing mark is in the next block (Markdown made a wrapped line
+  a list item or heading) is one quotation over both, flagged ``unbalanced``: it fails.
+- Single quotes are scare quotes or terms in US style and quotation marks in British style
+  (``resolve_style``); apostrophes are never quotes.
 - Code spans, code blocks, link targets and HTML are never quotations; link text is text.
+- Markdown nested deeper than ``MAX_NESTING`` is refused (``NestingError``): the parser would
+  drop what is inside, and a renderer with another limit would show it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from drafter.errors import DrafterError
 from drafter.models import Kind, Quote, Source
-
-OPEN_DOUBLE = "“„"
-CLOSE_DOUBLE = "”"
-STRAIGHT = '"'
-OPEN_SINGLE = "‘"
-CLOSE_SINGLE = "’"
-_OPENING_CONTEXT = set(" \t\n([{—–-/“‘")
 
 _TITLE_INTRO = re.compile(
     r"(?:\b(?:in|titled|entitled|headlined|headline|called|piece|article|story|column|op-ed|essay|report)"
@@ -46,9 +54,42 @@ _LEAD_IN_VERB = re.compile(
     re.IGNORECASE,
 )
 
+# Container levels (list items, block quotes) the parser follows. markdown-it's own default
+# (20) silently drops what is deeper; a draft this deep is refused instead (``NestingError``).
+MAX_NESTING = 100
+
+
+class NestingError(DrafterError):
+    """Markdown nested deeper than the parser follows: what is inside cannot be checked."""
+
+
+def parser(html: bool = True) -> MarkdownIt:
+    """The one Markdown parser configuration of the checker and every renderer.
+
+    No typographer (quote text is never rewritten) and the same nesting limit everywhere, so
+    that no side drops a block the other shows. ``html``: raw HTML is recognised (the
+    checker) or shown as text (the renderers).
+    """
+    md = MarkdownIt("commonmark", {"html": html, "typographer": False})
+    md.options["maxNesting"] = MAX_NESTING
+    return md
+
+
+def parse(md: MarkdownIt, markdown: str, first_line: int = 1) -> list[Token]:
+    """``md.parse``, refusing Markdown nested deeper than the parser follows."""
+    tokens = md.parse(markdown)
+    for tok in tokens:
+        if tok.nesting == 1 and tok.level >= MAX_NESTING - 2:
+            line = first_line + (tok.map[0] if tok.map else 0)
+            raise NestingError(
+                f"line {line}: lists or block quotes are nested more than {MAX_NESTING - 2} "
+                "levels deep; drafter cannot check what is inside (nothing was checked)"
+            )
+    return tokens
+
 
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "typographer": False})
+    md = parser(html=True)
     # Keep entities and escapes as their own tokens so that we know markup was there.
     md.core.ruler.disable("text_join")
     return md
@@ -81,7 +122,7 @@ class Paragraph:
 def paragraphs(markdown: str, first_line: int = 1) -> Iterator[Paragraph]:
     """The text blocks of a Markdown document that may contain quotations."""
     depth = 0
-    tokens = _MD.parse(markdown)
+    tokens = parse(_MD, markdown, first_line)
     for i, tok in enumerate(tokens):
         if tok.type == "blockquote_open":
             depth += 1
@@ -126,41 +167,172 @@ def flatten(inline: Token, line: int, in_blockquote: bool) -> Paragraph:
 
 # --- quote marks --------------------------------------------------------------------------
 
+# Opening marks and the marks that close them (DESIGN.md § Quote extraction): English,
+# German and Polish, French and Danish guillemets, corner brackets, ornaments. A mark that
+# closes itself is symmetric (straight, fullwidth, double prime): context decides. One table
+# for the checker, the renderers' read-back and the drafter's rules for the model.
+DOUBLE_PAIRS: dict[str, str] = {
+    "“": "”",
+    "„": "“”",
+    "‟": "”",
+    "«": "»",
+    "»": "«",
+    "「": "」",
+    "『": "』",
+    "❝": "❞",
+    "〝": "〞〟",
+    '"': '"',
+    "＂": "＂",
+    "″": "″",
+}
+SINGLE_PAIRS: dict[str, str] = {"‘": "’", "‚": "‘’", "‛": "’", "‹": "›", "›": "‹", "'": "'"}
+DOUBLE_MARKS = frozenset(DOUBLE_PAIRS) | frozenset("".join(DOUBLE_PAIRS.values()))
+SINGLE_MARKS = frozenset(SINGLE_PAIRS) | frozenset("".join(SINGLE_PAIRS.values()))
+OPEN_DOUBLE = "".join(c for c, close in DOUBLE_PAIRS.items() if close != c)
+CLOSE_DOUBLE = "".join(sorted({c for v in DOUBLE_PAIRS.values() for c in v} - set(OPEN_DOUBLE)))
+STRAIGHT = '"'
+OPEN_SINGLE = "‘"
+CLOSE_SINGLE = "’"
+_SYMMETRIC = frozenset(c for c, close in {**DOUBLE_PAIRS, **SINGLE_PAIRS}.items() if close == c)
+_OPENING_CONTEXT = frozenset(" \t\n([{—–-/") | frozenset(DOUBLE_PAIRS) | frozenset(SINGLE_PAIRS)
 
-def _double_marks(text: str, para: Paragraph, start: int = 0) -> list[tuple[int, bool]]:
-    """(offset, is_opening) for each double quote mark, straight ones decided by context."""
-    marks = []
-    openers: list[str] = []
-    for i in range(start, len(text)):
-        c = text[i]
-        if c not in OPEN_DOUBLE and c not in CLOSE_DOUBLE and c != STRAIGHT:
+US, BRITISH, AUTO = "us", "british", "auto"
+QUOTE_STYLES = (AUTO, US, BRITISH)
+
+
+def _invisible(c: str) -> bool:
+    """Unicode format characters (bidi marks, word joiners): a reader never sees them, so
+    they stand between a mark and its word without changing what the mark does."""
+    return unicodedata.category(c) == "Cf"
+
+
+def _neighbour(text: str, i: int, step: int) -> tuple[int, str]:
+    """The nearest visible character before (step -1) or after (step 1) offset ``i``."""
+    j = i + step
+    while 0 <= j < len(text) and _invisible(text[j]):
+        j += step
+    return j, (text[j] if 0 <= j < len(text) else " ")
+
+
+def _starts_word(c: str) -> bool:
+    return not c.isspace() and c not in ".,;:!?)]}"
+
+
+@dataclass(frozen=True)
+class Mark:
+    pos: int
+    opening: bool
+    boundary: bool = False  # a closing mark followed at once by an opening one: `…”“…`
+
+
+def _marks(
+    text: str, para: Paragraph, pairs: dict[str, str], skip: Sequence[tuple[int, int]] = ()
+) -> list[Mark]:
+    """Every quotation mark of one family (``DOUBLE_PAIRS``, ``SINGLE_PAIRS`` or both merged),
+    opening or closing, in order. Linear: one pass, one stack."""
+    chars = frozenset(pairs) | frozenset("".join(pairs.values()))
+    closers_of = {c: frozenset(v) for c, v in pairs.items()}
+    skip = sorted(skip)
+    skip_starts = [a for a, _ in skip]
+    out: list[Mark] = []
+    stack: list[str] = []
+    for i, c in enumerate(text):
+        if c not in chars or para.in_code(i) or _within(skip, skip_starts, i):
             continue
-        if para.in_code(i):
+        if c in "’'" and _is_apostrophe(text, i):
             continue
-        if c == "“" and openers and openers[-1] == "„":
-            opening = False  # German „…“: the low mark opens, the high one closes
-        elif c in OPEN_DOUBLE:
-            opening = True
-        elif c in CLOSE_DOUBLE:
-            opening = False
-        else:
-            before = text[i - 1] if i > 0 else " "
-            after = text[i + 1] if i + 1 < len(text) else " "
-            starts_word = not after.isspace() and after not in ".,;:!?)]}"
-            if before in _OPENING_CONTEXT and not after.isspace():
-                opening = True
-            elif not openers and starts_word and (before in ":：" or _cjk(before)):
-                opening = True  # He said:"we …", 他说"…": nothing is open, so this opens
-            elif not before.isspace():
-                opening = False
-            else:
-                opening = not openers
+        if c in "’'" and stack and stack[-1] in SINGLE_PAIRS and _possessive(text, i, c, stack):
+            continue
+        opening = _opens(text, i, c, stack, pairs, closers_of)
         if opening:
-            openers.append(c)
-        elif openers:
-            openers.pop()
-        marks.append((i, opening))
-    return marks
+            stack.append(c)
+        elif stack:
+            stack.pop()
+        out.append(Mark(i, opening))
+        if not opening and out:
+            j, nxt = _neighbour(text, i, 1)
+            if (
+                nxt in pairs
+                and nxt not in CLOSE_SINGLE
+                and _opens(text, j, nxt, stack, pairs, closers_of)
+            ):
+                # Run-together quotations: whatever was open ends here.
+                out[-1] = Mark(i, False, True)
+                stack.clear()
+    return out
+
+
+def _within(ranges: Sequence[tuple[int, int]], starts: list[int], i: int) -> bool:
+    """Whether ``i`` is in one of the sorted, disjoint half-open ``ranges``."""
+    k = bisect_right(starts, i) - 1
+    return k >= 0 and i < ranges[k][1]
+
+
+def _opens(
+    text: str,
+    i: int,
+    c: str,
+    stack: list[str],
+    pairs: dict[str, str],
+    closers_of: dict[str, frozenset[str]],
+) -> bool:
+    """Whether the mark ``c`` at ``i`` opens a quotation, given the marks open before it."""
+    top = stack[-1] if stack else None
+    if c in _SYMMETRIC:
+        _, before = _neighbour(text, i, -1)
+        _, after = _neighbour(text, i, 1)
+        if before in _OPENING_CONTEXT and not after.isspace():
+            return True
+        glued = (c in DOUBLE_MARKS and before != "=" and not before.isdigit()) or (
+            before in ",;:：" or _cjk(before)
+        )
+        if not stack and glued and (after.isalnum() or after in _OPENING_CONTEXT - {" "}):
+            # said,"…", said"…", said:"…", 他说"…": glued to what is before it, nothing is
+            # open and a word follows. Not name="value", 5″x nor x">: that is markup.
+            return True
+        if not before.isspace():
+            return False
+        return not stack
+    if top is not None and c in closers_of.get(top, ()):
+        # “ closes „, « closes », ‘ closes ‚ ... unless a word follows it where a quotation
+        # can start: „“Wir …”“ nests an English quotation in a German one.
+        _, before = _neighbour(text, i, -1)
+        _, after = _neighbour(text, i, 1)
+        return after.isalnum() and (before.isspace() or before in _OPENING_CONTEXT)
+    if c == "”" and not stack:
+        # Swedish and Finnish ”…”, or a writer's stray mark: nothing is open and a word
+        # follows, so a reader sees a quotation start here.
+        return _neighbour(text, i, 1)[1].isalnum()
+    if c not in pairs:
+        return False  # ”, 」, ’ …: closing marks only
+    if c in "»›":
+        # Danish and German »…«, or a French closing mark with nothing open.
+        _, after = _neighbour(text, i, 1)
+        return not after.isspace()
+    return True
+
+
+_POSSESSIVE_REACH = 600  # characters looked ahead for a closing mark: bounded, so linear
+
+
+def _possessive(text: str, i: int, c: str, stack: list[str]) -> bool:
+    """Whether ``’`` (or ``'``) at ``i``, inside a single-quoted span, is a possessive
+    (‘The tenants’ association will appeal,’ she said): it ends a word, a lower-case word
+    follows, and a later mark can still close the span with no new one opened before it."""
+    _, before = _neighbour(text, i, -1)
+    if not before.isalpha():
+        return False
+    if c == "'" and stack[-1] != "'":
+        return True  # ‘The residents' association …’: ' never closes ‘
+    rest = text[i + 1 : i + 3]
+    if not (rest[:1] == " " and rest[1:2].islower()):
+        return False
+    for j in range(i + 1, min(len(text), i + _POSSESSIVE_REACH)):
+        if text[j] in "‘‚‛":
+            return False
+        if text[j] == c and not (j + 1 < len(text) and text[j + 1].isalnum()):
+            return True
+    return False
 
 
 def _cjk(c: str) -> bool:
@@ -169,34 +341,11 @@ def _cjk(c: str) -> bool:
 
 
 def _is_apostrophe(text: str, i: int) -> bool:
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
+    _, before = _neighbour(text, i, -1)
+    _, after = _neighbour(text, i, 1)
     if before.isalnum() and after.isalnum():
         return True  # don’t, China’s, rock’n’roll
     return not before.isalnum() and after.isdigit()  # ’90s
-
-
-def _single_spans(text: str, para: Paragraph, skip: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Content spans of single-quoted terms outside double quotations."""
-    spans = []
-    open_at: int | None = None
-    for i, c in enumerate(text):
-        if c not in "‘’'" or para.in_code(i) or any(a <= i < b for a, b in skip):
-            continue
-        if _is_apostrophe(text, i):
-            continue
-        before = text[i - 1] if i > 0 else " "
-        after = text[i + 1] if i + 1 < len(text) else " "
-        opening = c == OPEN_SINGLE or (
-            c == "'" and before in _OPENING_CONTEXT and not after.isspace()
-        )
-        if opening and not (c == "'" and open_at is not None and not before.isspace()):
-            open_at = i
-        elif open_at is not None and not before.isspace():
-            if sum(ch.isalnum() for ch in text[open_at + 1 : i]) >= 2:  # not rock 'n' roll
-                spans.append((open_at + 1, i))
-            open_at = None
-    return spans
 
 
 @dataclass
@@ -206,35 +355,156 @@ class _Span:
     block: bool
 
 
-def _double_spans(text: str, para: Paragraph) -> tuple[list[_Span], _Span | None]:
+def _spans(
+    text: str, para: Paragraph, pairs: dict[str, str], skip: Sequence[tuple[int, int]] = ()
+) -> tuple[list[_Span], _Span | None]:
     """Top-level quotations of a paragraph, and an unclosed one that may continue."""
-    body_start = len(text) - len(text.lstrip())
-    body_end = len(text.rstrip())
-    marks = _double_marks(text, para)
+    marks = _marks(text, para, pairs, skip)
+    spans: list[_Span] = []
+    unclosed: _Span | None = None
+    lo = 0
+    piece: list[Mark] = []
+    for m in marks:
+        piece.append(m)
+        if m.boundary:
+            spans += _piece(text, lo, m.pos + 1, piece)[0]
+            lo, piece = m.pos + 1, []
+    if piece:
+        more, unclosed = _piece(text, lo, len(text), piece)
+        spans += more
+    return spans, unclosed
+
+
+def _piece(text: str, lo: int, hi: int, marks: list[Mark]) -> tuple[list[_Span], _Span | None]:
+    """``_spans`` for the text between two run-together boundaries."""
+    segment = text[lo:hi]
+    body_start = lo + len(segment) - len(segment.lstrip())
+    body_end = lo + len(segment.rstrip())
     stack: list[int] = []
     spans: list[_Span] = []
     stray_close = False
-    for pos, opening in marks:
-        if opening:
-            stack.append(pos)
+    for m in marks:
+        if m.opening:
+            stack.append(m.pos)
+        elif stack and m.boundary:
+            spans.append(
+                _Span(stack[0] + 1, m.pos, stack[0] == body_start and m.pos == body_end - 1)
+            )
+            stack = []
         elif stack:
             start = stack.pop()
             if not stack:
-                spans.append(_Span(start + 1, pos, start == body_start and pos == body_end - 1))
+                spans.append(_Span(start + 1, m.pos, start == body_start and m.pos == body_end - 1))
         else:
             stray_close = True
     if not marks:
         return [], None
-    first_pos, first_open = marks[0]
-    last_pos, last_open = marks[-1]
-    wraps = first_open and first_pos == body_start and not last_open and last_pos == body_end - 1
+    first, last = marks[0], marks[-1]
+    wraps = (
+        first.opening and first.pos == body_start and not last.opening and last.pos == body_end - 1
+    )
     if (stack or stray_close) and wraps:
-        return [_Span(first_pos + 1, last_pos, True)], None
+        whole = _Span(first.pos + 1, last.pos, True)
+        return [_trim(whole, marks, [m.pos for m in marks])], None
+    positions = [m.pos for m in marks]
+    spans = [_trim(s, marks, positions) for s in spans]
     if stack:
         outer = stack[0]
         # An unclosed quotation runs to the paragraph's end (and maybe into the next one).
-        return spans, _Span(outer + 1, len(text), outer == body_start)
+        return spans, _Span(outer + 1, hi, outer == body_start)
     return spans, None
+
+
+def _trim(span: _Span, marks: list[Mark], positions: list[int]) -> _Span:
+    """Leave out unpaired marks at a quotation's edges: ``““We needed …,” she said.”`` wraps
+    a source paragraph that opens with its own mark in one more mark than it closes.
+    ``positions``: the marks' offsets, in order."""
+    inside = marks[bisect_left(positions, span.start) : bisect_left(positions, span.end)]
+    opens = sum(m.opening for m in inside)
+    closes = len(inside) - opens
+    at = {m.pos: m.opening for m in inside}
+    start, end = span.start, span.end
+    while opens > closes and at.get(start) is True:
+        start, opens = start + 1, opens - 1
+    while closes > opens and at.get(end - 1) is False:
+        end, closes = end - 1, closes - 1
+    return _Span(start, end, span.block)
+
+
+def _single_spans(text: str, para: Paragraph, skip: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Content spans of single-quoted terms outside double quotations (US style)."""
+    spans, _ = _spans(text, para, SINGLE_PAIRS, skip)
+    # Two letters at least: not rock 'n' roll.
+    return [
+        (s.start, s.end) for s in spans if sum(ch.isalnum() for ch in text[s.start : s.end]) >= 2
+    ]
+
+
+_SAYING = frozenset(
+    {"said", "says", "say", "told", "tells", "added", "adds", "wrote", "writes", "reported"}
+    | {"reports", "noted", "notes", "explained", "explains", "asked", "replied", "warned"}
+    | {"warns", "stated", "states", "declared", "insisted", "argued", "that"}
+)
+_BRITISH_WORDS = 6  # a single-quoted span this long is a quotation, not a term
+
+
+def resolve_style(paras: Sequence[Paragraph], style: str = AUTO) -> str:
+    """``us`` or ``british``: the quote style a draft is read in.
+
+    ``auto`` reads single marks as quotation marks (British house style) when some
+    single-quoted span outside double quotation marks reads as a quotation: six words or
+    more, or three or more after a colon or a verb of saying (“she said ‘…’”).
+    """
+    if style != AUTO:
+        return style
+    for para in paras:
+        text = para.text
+        doubles, unclosed = _spans(text, para, DOUBLE_PAIRS)
+        skip = [(s.start - 1, s.end + 1) for s in doubles]
+        if unclosed is not None:
+            skip.append((unclosed.start - 1, len(text)))
+        for a, b in _single_spans(text, para, skip):
+            words = len(text[a:b].split())
+            before = text[max(0, a - 201) : a - 1].rstrip()  # the words next to the marks
+            last = before.split()[-1].strip(",").lower() if before.split() else ""
+            # ‘We will appeal,’ she said. / ‘…,’ said the chair.
+            after = [w.strip(",.;").lower() for w in text[b + 1 : b + 201].split()[:2]]
+            said = last in _SAYING or any(w in _SAYING - {"that"} for w in after)
+            if words >= _BRITISH_WORDS or (words >= 3 and (before.endswith((":", "：")) or said)):
+                return BRITISH
+    return US
+
+
+_REACH = 3  # blocks without marks an unclosed quotation is followed through
+
+
+def _closing_block(
+    paras: Sequence[Paragraph], index: int, pairs: dict[str, str]
+) -> tuple[list[Paragraph], int | None]:
+    """Where a quotation left open before ``paras[index]`` closes: the blocks in between
+    (without marks of their own; at most ``_REACH``) and the offset of the closing mark in
+    the block after them; ``None`` when no block closes it."""
+    for k in range(index, min(index + _REACH + 1, len(paras))):
+        para = paras[k]
+        stray = _stray_close(para, pairs)
+        if stray is not None:
+            return list(paras[index:k]), stray
+        if _marks(para.text, para, pairs) or para.in_blockquote != paras[index].in_blockquote:
+            break
+    return [], None
+
+
+def _stray_close(para: Paragraph, pairs: dict[str, str]) -> int | None:
+    """The first closing mark that closes nothing opened in ``para``, if any."""
+    depth = 0
+    for m in _marks(para.text, para, pairs):
+        if m.opening:
+            depth += 1
+        elif depth:
+            depth = 0 if m.boundary else depth - 1
+        else:
+            return m.pos
+    return None
 
 
 # --- attribution --------------------------------------------------------------------------
@@ -300,54 +570,112 @@ def _named(para: Paragraph, names: list[_Names], upto: int) -> str | None:
 # --- the stage ----------------------------------------------------------------------------
 
 
-def extract(markdown: str, sources: Sequence[Source] = (), first_line: int = 1) -> list[Quote]:
-    """Every quotation in ``markdown``, in order. ``first_line`` is the file line of its start."""
-    return extract_paragraphs(paragraphs(markdown, first_line), sources)
+def extract(
+    markdown: str, sources: Sequence[Source] = (), first_line: int = 1, style: str = AUTO
+) -> list[Quote]:
+    """Every quotation in ``markdown``, in order. ``first_line`` is the file line of its start;
+    ``style`` the quote style (``us``, ``british`` or ``auto``, see ``resolve_style``).
+    Raises ``NestingError`` for Markdown nested deeper than the parser follows."""
+    return extract_paragraphs(list(paragraphs(markdown, first_line)), sources, style)
 
 
-def extract_paragraphs(paras: Iterable[Paragraph], sources: Sequence[Source] = ()) -> list[Quote]:
+def quote_style(markdown: str, style: str = AUTO, first_line: int = 1) -> str:
+    """The style ``extract`` reads ``markdown`` in: ``us`` or ``british``. Raises
+    ``NestingError`` like ``extract``."""
+    return resolve_style(list(paragraphs(markdown, first_line)), style)
+
+
+def extract_paragraphs(
+    paras: Iterable[Paragraph], sources: Sequence[Source] = (), style: str = AUTO
+) -> list[Quote]:
     """Every quotation in a run of paragraphs, by the same rules as ``extract``.
 
     ``render`` reads its HTML output back into paragraphs and calls this, so that the quotes a
     reader of the output sees are found exactly as the checker found them in the draft.
     """
+    paras = list(paras)
+    british = resolve_style(paras, style) == BRITISH
+    pairs = {**DOUBLE_PAIRS, **SINGLE_PAIRS} if british else DOUBLE_PAIRS
+    openers = tuple(pairs)
     names = _names(sources)
     quotes: list[Quote] = []
     current: str | None = None
-    pending: tuple[str, int, bool, bool] | None = None  # text so far, line, block, markup
+    # An open quotation at a paragraph's end: text so far, line, block, markup.
+    pending: tuple[str, int, bool, bool] | None = None
 
     def add(text: str, line: int, kind: Kind, attributed: str | None, **flags: bool) -> None:
         text = text.strip()
         if text:
             quotes.append(Quote(f"q{len(quotes) + 1}", text, line, kind, attributed, **flags))
 
-    for para in paras:
+    consumed: set[int] = set()  # paragraphs taken into an unbalanced quotation
+    for index, para in enumerate(paras):
+        if index in consumed:
+            continue
         text = para.text
         if pending is not None:
             so_far, line, block, markup = pending
             pending = None
-            if text[:1] in OPEN_DOUBLE + STRAIGHT:
-                cont = _continuation(para)
+            if block and text[:1] in openers:
+                cont = _continuation(para, pairs)
                 joined = so_far + "\n\n" + text[1 : cont.end]
-                if cont.end == len(text) and not text.rstrip().endswith(
-                    tuple(CLOSE_DOUBLE + STRAIGHT)
-                ):
+                if cont.end == len(text) and not _ends_closed(text, para, pairs):
                     pending = (joined, line, block, markup or para.has_markup(0, cont.end))
                 else:
-                    add(joined, line, Kind.BLOCK if block else Kind.INLINE, current, markup=markup)
+                    add(joined, line, Kind.BLOCK, current, markup=markup)
                     rest = para.text[cont.end + 1 :]
                     if rest.strip():
                         # Commentary after the quotation closes, e.g. `…,” he said.`
                         current = _named(para, names, len(text)) or current
                 continue
-            add(so_far, line, Kind.BLOCK if block else Kind.INLINE, current, markup=markup)
+            between, stray = _closing_block(paras, index, pairs)
+            kind = Kind.BLOCK if block else Kind.INLINE
+            if stray is not None:
+                # The closing mark is in a later block: Markdown cut the quotation up (a
+                # wrapped line that starts with "- " or "# " opens a list or a heading).
+                consumed.update(range(index, index + len(between)))
+                para = paras[index + len(between)]
+                text = para.text
+                add(
+                    "\n\n".join([so_far, *(p.text for p in between), text[:stray]]),
+                    line,
+                    kind,
+                    current,
+                    markup=markup or para.has_markup(0, stray),
+                    unbalanced=True,
+                )
+                blank = " " * (stray + 1)
+                para = Paragraph(
+                    blank + text[stray + 1 :],
+                    para.line,
+                    para.in_blockquote,
+                    para.code,
+                    para.markup,
+                    para.hrefs,
+                )
+                text = para.text
+            else:
+                add(so_far, line, kind, current, markup=markup)
 
+        spans, unclosed = _spans(text, para, pairs)
         if para.in_blockquote:
-            spans, unclosed = _double_spans(text, para)
             body = text.strip()
             offset = text.find(body[:1]) if body else 0
-            if unclosed is None and len(spans) == 1 and spans[0].block:
-                offset, body = spans[0].start, text[spans[0].start : spans[0].end]
+            outside = text  # what is left with the quotations and their marks out
+            for sp in spans:
+                hole = " " * (sp.end - sp.start + 2)
+                outside = outside[: sp.start - 1] + hole + outside[sp.end + 1 :]
+            whole = all(s.block for s in spans) or not outside.strip()
+            if unclosed is None and spans and whole:
+                for s in spans:
+                    add(
+                        text[s.start : s.end],
+                        para.line_at(s.start),
+                        Kind.BLOCK,
+                        current,
+                        markup=para.has_markup(s.start, s.end),
+                    )
+                continue
             add(
                 body,
                 para.line_at(offset),
@@ -357,8 +685,9 @@ def extract_paragraphs(paras: Iterable[Paragraph], sources: Sequence[Source] = (
             )
             continue
 
-        spans, unclosed = _double_spans(text, para)
-        whole = (len(spans) == 1 and spans[0].block) or (not spans and unclosed and unclosed.block)
+        whole = (spans and all(s.block for s in spans) and unclosed is None) or (
+            not spans and unclosed is not None and unclosed.block
+        )
         before = current  # quotes in this paragraph are attributed by what precedes them
         if not whole:
             # Commentary: it may name a source (a lead-in) or end a run of quotes from one.
@@ -369,7 +698,9 @@ def extract_paragraphs(paras: Iterable[Paragraph], sources: Sequence[Source] = (
                 current = None
         for span in spans:
             attributed = before if span.block else (_named(para, names, span.start) or before)
-            intro = bool(_TITLE_INTRO.search(text[: span.start - 1]))
+            # The intro pattern is anchored at the end: the words just before the mark are
+            # all it reads, and a bounded tail keeps the scan linear in the paragraph.
+            intro = bool(_TITLE_INTRO.search(text[max(0, span.start - 201) : span.start - 1]))
             add(
                 text[span.start : span.end],
                 para.line_at(span.start),
@@ -380,9 +711,9 @@ def extract_paragraphs(paras: Iterable[Paragraph], sources: Sequence[Source] = (
             )
         if unclosed is not None:
             content = text[unclosed.start :]
-            if text.rstrip().endswith(tuple(CLOSE_DOUBLE + STRAIGHT)) or not unclosed.block:
+            if _ends_closed(text, para, pairs):
                 add(
-                    content.rstrip().rstrip(CLOSE_DOUBLE + STRAIGHT),
+                    content.rstrip()[:-1],  # the closing mark (``_ends_closed``)
                     para.line_at(unclosed.start),
                     Kind.BLOCK if unclosed.block else Kind.INLINE,
                     current,
@@ -395,6 +726,8 @@ def extract_paragraphs(paras: Iterable[Paragraph], sources: Sequence[Source] = (
                     unclosed.block,
                     para.has_markup(unclosed.start, len(text)),
                 )
+        if british:
+            continue
         skip = [(s.start - 1, s.end + 1) for s in spans]
         if unclosed is not None:
             skip.append((unclosed.start - 1, len(text)))
@@ -413,14 +746,20 @@ def extract_paragraphs(paras: Iterable[Paragraph], sources: Sequence[Source] = (
     return quotes
 
 
-def _continuation(para: Paragraph) -> _Span:
+def _ends_closed(text: str, para: Paragraph, pairs: dict[str, str]) -> bool:
+    """Whether the paragraph ends with a closing mark (its last mark, and it closes)."""
+    marks = _marks(text, para, pairs)
+    end = len(text.rstrip())
+    return bool(marks) and not marks[-1].opening and marks[-1].pos == end - 1
+
+
+def _continuation(para: Paragraph, pairs: dict[str, str]) -> _Span:
     """Where a quotation continued from the previous paragraph closes in this one."""
-    depth = 1
-    for pos, opening in _double_marks(para.text, para, start=1):
-        depth += 1 if opening else -1
-        if depth == 0:
-            return _Span(1, pos, False)
-    text = para.text.rstrip()
-    if text.endswith(tuple(CLOSE_DOUBLE + STRAIGHT)):
-        return _Span(1, len(text) - 1, False)
+    depth = 0
+    for m in _marks(para.text, para, pairs):
+        depth += 1 if m.opening else -1
+        if depth == 0 or m.boundary:
+            return _Span(1, m.pos, False)
+    if _ends_closed(para.text, para, pairs):
+        return _Span(1, len(para.text.rstrip()) - 1, False)
     return _Span(1, len(para.text), False)

@@ -17,7 +17,7 @@ from functools import cached_property
 
 import ahocorasick
 
-from drafter.checker.normalize import ALL_RULES, TEXT_RULES, Normalized, normalize
+from drafter.checker.normalize import ALL_RULES, MARKUP, Normalized, normalize
 from drafter.models import Source
 from drafter.sources.chunk import passage_at, spans
 
@@ -34,7 +34,7 @@ class Indexed:
 
     @property
     def markup(self) -> bool:
-        return self.source.format != "text"
+        return MARKUP in self.norm_rules
 
     @property
     def norm_rules(self) -> frozenset[str]:
@@ -59,8 +59,9 @@ class Indexed:
 
 
 def rules_for(source: Source) -> frozenset[str]:
-    """Markup is only normalised away where the source is Markdown or HTML."""
-    return ALL_RULES if source.format != "text" else TEXT_RULES
+    """Every rule, markup included, whatever the source's format: markup is recognised by
+    its content (a `.txt` export of a README is Markdown all the same)."""
+    return ALL_RULES
 
 
 @dataclass(frozen=True)

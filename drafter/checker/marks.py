@@ -1,7 +1,8 @@
 """Editorial marks inside a quotation: omissions, ``[sic]``, ``[T]he`` and ``[words]``.
 
 Takes a quote's text; returns the literal segments that must be found in a source and what
-may stand between them. Pure: no I/O.
+may stand between them; says whether the words an omission leaves out change the meaning
+(``dropped_meaning``). Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -10,7 +11,11 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-_MARK = re.compile(r"\[(?:…|\.\.\.)\]|…|\.\.\.|\[sic\]|\[[^\[\]\n]{1,80}\]", re.IGNORECASE)
+# An omission: "…", "...", "....", the Chicago spaced ". . ." and ". . . ." (a period and an
+# ellipsis), with or without brackets.
+_ELLIPSIS = r"(?:\.[ \u00a0]){2,3}\.|\.{3,4}|…\.?"
+_MARK = re.compile(rf"\[(?:{_ELLIPSIS})\]|{_ELLIPSIS}|\[sic\]|\[[^\[\]\n]{{1,80}}\]", re.IGNORECASE)
+_ELLIPSIS_RE = re.compile(rf"\[?(?:{_ELLIPSIS})\]?")
 
 
 class Gap(Enum):
@@ -106,7 +111,7 @@ def parse(text: str) -> Marked:
             # Drop the mark and the space before it: "thest [sic] times", "definately [sic]."
             if buf and buf[-1].endswith(" ") and not after.isalnum():
                 buf[-1] = buf[-1][:-1]
-        elif inner in ("…", "...") or token in ("…", "..."):
+        elif _ELLIPSIS_RE.fullmatch(token):
             flush(Gap.ELISION, "")
         elif len(inner) == 1 and inner.isalpha() and after.isalpha():
             flexible.append(sum(len(b) for b in buf))
@@ -123,3 +128,30 @@ def parse(text: str) -> Marked:
     elif gap is Gap.ELISION:
         edge = True
     return Marked(tuple(segments), sic, leading, trailing, edge)
+
+
+# Words whose omission can reverse or change what a quotation says.
+_NEGATIONS = frozenset(
+    {"not", "no", "never", "none", "nobody", "nothing", "nowhere", "neither", "nor"}
+    | {"cannot", "without", "hardly", "barely"}
+)
+_NUMBER_WORDS = frozenset(
+    {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"}
+    | {"twelve", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million"}
+    | {"billion", "trillion", "half", "dozen", "percent"}
+)
+
+
+def dropped_meaning(omitted: str) -> list[str]:
+    """The negations and numbers among the words an omission leaves out, in order."""
+    out = []
+    for raw in omitted.split():
+        word = raw.strip(".,;:!?\"'“”‘’()[]").lower().replace("’", "'")
+        if (
+            word in _NEGATIONS
+            or word.endswith("n't")
+            or word in _NUMBER_WORDS
+            or any(c.isdigit() for c in word)
+        ):
+            out.append(raw.strip('.,;:!?"“”‘’()[]'))
+    return out

@@ -3,6 +3,19 @@
 Takes a string and the set of rules to apply; returns the normalised string and a map from
 its offsets to the original's. Pure: no I/O.
 
+Markup is recognised by its content, whatever the source file is called: a `.txt` export of
+a notebook or README is Markdown all the same. What a reader of the rendered page does not
+see is taken out on both sides, draft and source: emphasis and code-span delimiters, list
+bullets and heading marks at a line's start, link syntax, backslash escapes, HTML tags and
+entities, autolinks' brackets, reference and reStructuredText links, documentation roles
+(``{ref}`text <target>` `` reads as ``text``), citation and footnote markers glued to a word
+(``town,[3]``, ``town,¹``, ``note[^1]``), a word hyphenated across a line end
+(``power-\nful``) and invisible format characters (Unicode category Cf).
+
+Two passes: the markup a reader never sees is taken out first (``_deletions``), then the
+text rules run on what is left, so that a dash or a space run is judged by its visible
+neighbours (``a `--since` option`` is ``a --since option``). The offset maps compose.
+
 Why it is built this way: sources can be 100 MB. Equal-length substitutions (curly quotes,
 dash variants, exotic spaces) go through ``str.translate`` at C speed and move no offset;
 only the rare length-changing spots (space runs, spaces around dashes, ``…``, soft hyphens,
@@ -27,12 +40,27 @@ QUOTES = "quotes"
 DASHES = "dashes"
 ELLIPSIS = "ellipsis"
 WHITESPACE = "whitespace"
-RULES: tuple[str, ...] = (WHITESPACE, QUOTES, DASHES, ELLIPSIS, UNICODE, MARKUP)
+CITATIONS = "citation markers"
+HYPHENATION = "hyphenation"
+RULES: tuple[str, ...] = (
+    WHITESPACE,
+    QUOTES,
+    DASHES,
+    ELLIPSIS,
+    UNICODE,
+    MARKUP,
+    CITATIONS,
+    HYPHENATION,
+)
 ALL_RULES = frozenset(RULES)
+# A draft's quote is the text a reader sees (markdown-it took its markup out already).
 TEXT_RULES = ALL_RULES - {MARKUP}
 
-DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\uff02"
-SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u02bc\uff07"
+DOUBLE_QUOTES = (
+    "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\u301f\uff02\u275d\u275e"
+    "\u300c\u300d\u300e\u300f"
+)
+SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u02bc\uff07\u2039\u203a"
 DASH_CHARS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 SPACE_CHARS = (
     "\t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
@@ -55,10 +83,33 @@ def _table(rules: frozenset[str]) -> dict[int, str]:
 
 
 _DASH_ENTITY = r"&(?:mdash|ndash|minus|#8211|#8212|#8722);"
-_EMPHASIS_STAR = r"(?<!\*)(?P<o1>\*{1,3})(?=[^\s*])[^*\n]*?(?<=[^\s*])(?P<c1>(?P=o1))(?!\*)"
-_EMPHASIS_UNDERSCORE = (
-    r"(?<![\w_])(?P<o2>_{1,3})(?=[^\s_])[^_\n]*?(?<=[^\s_])(?P<c2>(?P=o2))(?![\w_])"
+# Emphasis and code spans may run over a line break, not over a blank line.
+_EMPHASIS_STAR = (
+    r"(?<!\*)(?P<o1>\*{1,3})(?=[^\s*])(?:[^*\n]|\n(?!\n))*?(?<=[^\s*])(?P<c1>(?P=o1))(?!\*)"
 )
+_EMPHASIS_UNDERSCORE = (
+    r"(?<![\w_])(?P<o2>_{1,3})(?=[^\s_])(?:[^_\n]|\n(?!\n))*?(?<=[^\s_])(?P<c2>(?P=o2))(?![\w_])"
+)
+
+
+_CODE_SPAN = r"(?<!`)(?P<o3>`+)(?=[^`\n])(?:[^`\n]|\n(?!\n))*?(?<=[^`\n])(?P<c3>(?P=o3))(?!`)"
+# {ref}`text <target>`, :doc:`text <target>`, {ref}`target`: the reader sees the text.
+_ROLE = r"(?P<o4>\{[\w:.+-]+\}`|(?<![\w`]):[\w:.+-]+:`)[^`<\n]*?(?P<c4>[ \t]*<[^>`\n]*>`|`)"
+# Glued to the word or punctuation before it: "town,[3] and", "fact.[citation needed]",
+# "a note[^1]", "town,¹ and"; a numbered marker may have a space before it ("fact [3] here").
+_CITATION = (
+    r"(?<=[^\s\[\]])(?: ?\[\d{1,4}\]|\[(?:[a-z]|note \d+|n \d+|citation needed|"
+    r"clarification needed|better source needed|verification needed|failed verification|"
+    r"page needed|dubious|who\?|when\?|which\?|according to whom\?|\^[^\]\s]{1,20})\])+(?![(\[])"
+)
+_SUPERSCRIPT_CITATION = r"(?<=[^\s\d¹²³⁴⁵⁶⁷⁸⁹⁰])[¹²³⁴⁵⁶⁷⁸⁹⁰]+(?![\w¹²³⁴⁵⁶⁷⁸⁹⁰])"
+_AUTOLINK = r"(?P<o5><)(?:https?|mailto):[^>\s]+(?P<c5>>)"
+_REFERENCE_LINK = r"(?P<o6>\[)[^\[\]\n]+(?P<c6>\]\[[^\[\]\n]*\])"
+_RST_LINK = r"(?<![\w`:}])(?P<o7>`)[^`<\n]+?(?P<c7>[ \t]*<[^>`\n]+>`__?)"
+_ESCAPE = r"\\(?=[!-/:-@\[-`{-~])"
+# Line-start block markup; found on the original text, where the line ends still are.
+_BLOCK_MARK = re.compile(r"(?m)^[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+(?=\S)")
+_HYPHENATED = re.compile(r"(?<=[a-z])[-\u00ad][ \t]*\n[ \t]*(?=[a-z])")
 
 
 def _event_parts(rules: frozenset[str], scanning: bool = False) -> list[str]:
@@ -74,18 +125,7 @@ def _event_parts(rules: frozenset[str], scanning: bool = False) -> list[str]:
     if MARKUP in rules:
         if DASHES in rules and WHITESPACE in rules:
             parts.append(_DASH_ENTITY + r"[ -]*" if scanning else r" *" + _DASH_ENTITY + r"[ -]*")
-        if scanning:
-            # Emphasis is a pair of delimiters around text; a lone "*" (a footnote mark in
-            # "5%*") is the source's own character and stays.
-            parts += [_EMPHASIS_STAR, _EMPHASIS_UNDERSCORE]
-        else:
-            parts += [r"\*+", r"(?<!\w)_+|_+(?!\w)"]
-        parts += [
-            r"\[(?=[^\]\n]*\]\()",  # the [ of a Markdown link whose ]( follows
-            r"\]\([^)\s]*\)",  # ](target)
-            r"<[a-zA-Z/!][^>\n]*>",  # HTML tags and comments on one line
-            r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);",
-        ]
+        parts.append(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
     if ELLIPSIS in rules or UNICODE in rules:
         parts.append(r"[^\x00-\x7f]")
     return parts
@@ -110,16 +150,81 @@ def _scanners(rules: frozenset[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in _event_parts(rules, scanning=True))
 
 
+_SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+
+
+@cache
+def _deleters(rules: frozenset[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(a character the markup cannot go without, its pattern) for the markup a reader never
+    sees; named groups: only those go. A pattern runs only on a text that holds its
+    character: most of a news library has no ``*`` or backtick, and a pattern that starts
+    with a look-behind makes the regex engine stop at every position."""
+    parts: list[tuple[str, str]] = []
+    if MARKUP in rules:
+        # Emphasis is a pair of delimiters around text; a lone "*" (a footnote mark in
+        # "5%*") is the source's own character and stays.
+        parts += [
+            ("*", _EMPHASIS_STAR),
+            ("_", _EMPHASIS_UNDERSCORE),
+            ("`", _CODE_SPAN),
+            ("`", _ROLE),
+            ("\\", _ESCAPE),
+            ("`", _RST_LINK),
+            ("<", _AUTOLINK),
+            ("][", _REFERENCE_LINK),
+            ("](", r"\[(?=[^\]\n]*\]\()"),  # the [ of a Markdown link whose ]( follows
+            ("](", r"\]\([^)\s]*\)"),  # ](target)
+            ("<", r"<(?!https?:|mailto:)[a-zA-Z/!][^>\n]*>"),  # HTML tags and comments, one line
+        ]
+    if CITATIONS in rules:
+        parts += [("[", _CITATION), *((c, _SUPERSCRIPT_CITATION) for c in _SUPERSCRIPTS)]
+    return tuple((key, re.compile(p)) for key, p in parts)
+
+
+def _deletions(text: str, rules: frozenset[str]) -> list[tuple[int, int]]:
+    """Sorted, disjoint spans of ``text`` that the first pass takes out."""
+    spans: list[tuple[int, int]] = []
+    if MARKUP in rules:
+        spans += [m.span() for m in _BLOCK_MARK.finditer(text) if _starts_block(text, m.start())]
+    if HYPHENATION in rules and ("-\n" in text or "\u00ad" in text):
+        spans += [m.span() for m in _HYPHENATED.finditer(text)]
+    done: set[str] = set()
+    for key, pattern in _deleters(rules):
+        if pattern.pattern in done or key not in text:
+            continue
+        done.add(pattern.pattern)
+        for m in pattern.finditer(text):
+            if pattern.groupindex:
+                spans += [m.span(g) for g in pattern.groupindex if m.start(g) >= 0]
+            else:
+                spans.append(m.span())
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        elif b > a:
+            merged.append((a, b))
+    return merged
+
+
+def _starts_block(text: str, at: int) -> bool:
+    """Whether a line-start marker at ``at`` starts a block: first line, after a blank line
+    or after another list item. A wrapped line of prose that starts with "- " is a dash."""
+    if at == 0:
+        return True
+    prev_end = at - 1
+    prev_start = text.rfind("\n", 0, prev_end) + 1
+    previous = text[prev_start:prev_end]
+    return not previous.strip() or _BLOCK_MARK.match(previous) is not None
+
+
 def _event_spans(text: str, rules: frozenset[str]) -> list[tuple[int, int, bool]]:
     """(start, end, merged) of the spots to rewrite; ``merged`` when scanners overlapped."""
     spans = []
     spaced_dashes = DASHES in rules and WHITESPACE in rules
     for pattern in _scanners(rules):
-        paired = "o1" in pattern.groupindex or "o2" in pattern.groupindex
         for m in pattern.finditer(text):
-            if paired:  # only the two delimiters are rewritten, not the text between
-                spans += [m.span(g) for g in pattern.groupindex if m.start(g) >= 0]
-                continue
             a, b = m.span()
             if unicodedata.combining(text[a]) and a > 0:
                 a -= 1  # a combining accent is composed with the letter before it
@@ -162,7 +267,7 @@ def _char(c: str, rules: frozenset[str]) -> str:
         return "..." if ELLIPSIS in rules else c
     if UNICODE not in rules:
         return c
-    if c in INVISIBLE_CHARS:
+    if c in INVISIBLE_CHARS or unicodedata.category(c) == "Cf":
         return ""
     if c.isspace():
         return c  # spaces belong to the whitespace rule, not to NFKC
@@ -192,10 +297,6 @@ def _replacement(token: str, rules: frozenset[str]) -> str:
         if "-" in token or dash_entity:
             return "-"  # spaces around a dash, and runs of dashes, are one plain hyphen
         return " "
-    if first == "*" or first == "_":
-        return ""
-    if first == "[" or first == "]" or first == "<":
-        return ""
     if first == "&" and len(token) > 1:
         decoded = _translate(_entity(token), rules)  # &mdash; is a dash, &nbsp; a space
         return "".join(_char(c, rules) if not c.isascii() else c for c in decoded)
@@ -211,10 +312,13 @@ class Normalized:
     # Breakpoints: from normalised offset _starts[i] on, original = normalised + _deltas[i].
     _starts: array[int]
     _deltas: array[int]
+    # The first pass's map (markup taken out), when there was one: offsets go through both.
+    _inner: Normalized | None = None
 
     def to_original(self, offset: int) -> int:
         i = bisect_right(self._starts, offset) - 1
-        return offset + (self._deltas[i] if i >= 0 else 0)
+        offset += self._deltas[i] if i >= 0 else 0
+        return self._inner.to_original(offset) if self._inner is not None else offset
 
     def span_to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open normalised span to the original span it came from."""
@@ -224,30 +328,16 @@ class Normalized:
         return self.to_original(start), self.to_original(end - 1) + 1
 
 
-def normalize(text: str, rules: Iterable[str] = TEXT_RULES) -> Normalized:
-    """Apply ``rules`` (names from ``RULES``) to ``text``."""
-    ruleset = frozenset(rules)
-    translated = _translate(text, ruleset)
+def _rebuild(text: str, edits: Iterable[tuple[int, int, str]]) -> Normalized:
+    """``text`` with each (start, end, new) edit applied (sorted, disjoint), and its map."""
     pieces: list[str] = []
     starts = array("q")
     deltas = array("q")
-    pos = 0  # in translated (== original offsets: the table is equal-length)
+    pos = 0  # in text
     out = 0  # length of output so far
     delta = 0
-    events = _events(ruleset)
-    for a, b, overlapped in _event_spans(translated, ruleset):
-        token = translated[a:b]
-        # A lone spot was matched in its context (a link's "[" needs the "](" after it), so
-        # it is rewritten as matched; overlapping spots are worked out on their own text.
-        if UNICODE in ruleset and any(unicodedata.combining(c) for c in token):
-            new = unicodedata.normalize("NFKC", token)  # "e" + U+0301 is "é"
-        elif overlapped:
-            new = events.sub(lambda m: _replacement(m.group(), ruleset), token)
-        else:
-            new = _replacement(token, ruleset)
-        if new == token:
-            continue
-        pieces.append(translated[pos:a])
+    for a, b, new in edits:
+        pieces.append(text[pos:a])
         out += a - pos
         # Inside the replacement, char i maps to original a + min(i, len(token) - 1).
         for i in range(len(new)):
@@ -265,9 +355,41 @@ def normalize(text: str, rules: Iterable[str] = TEXT_RULES) -> Normalized:
             deltas.append(d)
             delta = d
     if not pieces:
-        return Normalized(translated, len(text), starts, deltas)
-    pieces.append(translated[pos:])
+        return Normalized(text, len(text), starts, deltas)
+    pieces.append(text[pos:])
     return Normalized("".join(pieces), len(text), starts, deltas)
+
+
+def normalize(text: str, rules: Iterable[str] = TEXT_RULES) -> Normalized:
+    """Apply ``rules`` (names from ``RULES``) to ``text``."""
+    ruleset = frozenset(rules)
+    inner: Normalized | None = None
+    if ruleset & {MARKUP, CITATIONS, HYPHENATION}:
+        cuts = _deletions(text, ruleset)
+        if cuts:
+            inner = _rebuild(text, ((a, b, "") for a, b in cuts))
+            text = inner.text
+    translated = _translate(text, ruleset)
+    events = _events(ruleset)
+
+    def edits() -> Iterable[tuple[int, int, str]]:
+        for a, b, overlapped in _event_spans(translated, ruleset):
+            token = translated[a:b]
+            # A lone spot was matched in its context, so it is rewritten as matched;
+            # overlapping spots are worked out on their own text.
+            if UNICODE in ruleset and any(unicodedata.combining(c) for c in token):
+                new = unicodedata.normalize("NFKC", token)  # "e" + U+0301 is "é"
+            elif overlapped:
+                new = events.sub(lambda m: _replacement(m.group(), ruleset), token)
+            else:
+                new = _replacement(token, ruleset)
+            if new != token:
+                yield a, b, new
+
+    outer = _rebuild(translated, edits())
+    if inner is None:
+        return outer
+    return Normalized(outer.text, inner.original_length, outer._starts, outer._deltas, inner)
 
 
 def normal_form(text: str, rules: Iterable[str] = TEXT_RULES) -> str:

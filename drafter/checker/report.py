@@ -7,6 +7,7 @@ whether the terminal gets colour).
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from typing import Any
 
@@ -23,6 +24,7 @@ _COLOURS = {
     Status.ALTERED: "31",
     Status.MISATTRIBUTED: "31",
     Status.NOT_FOUND: "31",
+    Status.UNBALANCED: "31",
 }
 _FOUND = (Status.EXACT, Status.NORMALIZED, Status.ELIDED, Status.BRACKETED, Status.TITLE)
 
@@ -39,6 +41,7 @@ def summary(result: CheckResult) -> dict[str, Any]:
         "failed": failed,
         "unchecked": unchecked,
         "placeholders": len(result.placeholders),
+        "warnings": sum(1 for c in result.checks if c.warning),
         "by_status": {s.value: by_status[s.value] for s in Status if by_status[s.value]},
     }
 
@@ -54,6 +57,23 @@ def blocking(result: CheckResult) -> str:
             f"(lines {placeholders.lines(result.placeholders)})"
         )
     return " and ".join(parts)
+
+
+STYLE_NOTES = {
+    "us": "us: single quotes are scare quotes and terms",
+    "british": "british: single quotes are quotation marks, double ones quotes within quotes",
+}
+
+
+def similarity(score: float) -> str:
+    """A score as shown: floored, so that a near miss never reads 1.00."""
+    return f"{math.floor(score * 100) / 100:.2f}"
+
+
+def replacement_line(bracket: str, source_text: str) -> str:
+    if bracket == "…":
+        return f"… leaves out “{source_text}”"
+    return f"[{bracket}] stands for “{source_text}”"
 
 
 def source_entry(s: Source) -> dict[str, Any]:
@@ -102,12 +122,15 @@ def quote_entry(check: QuoteCheck, strict: bool) -> dict[str, Any]:
         ]
     if check.note:
         entry["note"] = check.note
+    if check.warning:
+        entry["warning"] = check.warning
     return entry
 
 
 def to_dict(result: CheckResult) -> dict[str, Any]:
     out: dict[str, Any] = {
         "draft": result.draft,
+        "quote_style": result.quote_style,
         "sources": [source_entry(s) for s in result.sources],
         "summary": summary(result),
         "quotes": [quote_entry(c, result.strict) for c in result.checks],
@@ -137,7 +160,7 @@ def where(check: QuoteCheck) -> str:
         return f"{first.passage} [{first.start}:{first.end}]{more}"
     if check.nearest is not None:
         n = check.nearest
-        return f"nearest {n.source} [{n.start}:{n.end}] similarity {check.score:.2f}"
+        return f"nearest {n.source} [{n.start}:{n.end}] similarity {similarity(check.score or 0)}"
     return check.note
 
 
@@ -150,7 +173,10 @@ def summary_line(result: CheckResult) -> str:
         tally = f"{s['failed']} failed ({strict_unchecked} of them unchecked, failed by --strict)"
     else:
         tally = f"{s['failed']} failed, {s['unchecked']} unchecked"
-    line = f"{verdict}: {s['quotes']} quotes, {s['passed']} passed, {tally}" + (
+    warned = (
+        f", {s['warnings']} warning{'s' if s['warnings'] != 1 else ''}" if s["warnings"] else ""
+    )
+    line = f"{verdict}: {s['quotes']} quotes, {s['passed']} passed, {tally}{warned}" + (
         f" ({counts})" if counts else ""
     )
     if result.placeholders:
@@ -169,10 +195,11 @@ def to_text(result: CheckResult, color: bool = False) -> str:
         f"{result.draft}: checked against "
         + (", ".join(s.id for s in result.sources) or "no sources")
     ]
+    lines.append(f"quote style: {STYLE_NOTES.get(result.quote_style, result.quote_style)}")
     lines += [f"warning: {w}" for w in result.warnings]
     for c in result.checks:
         mark = "✓" if c.passed(result.strict) else "✗"
-        if c.status is Status.UNCHECKED and not result.strict:
+        if (c.status is Status.UNCHECKED or c.warning) and c.passed(result.strict):
             mark = "!"
         status = paint(f"{mark} {c.status.value:<13}", _COLOURS[c.status])
         lines.append(
@@ -187,7 +214,9 @@ def to_text(result: CheckResult, color: bool = False) -> str:
             lines.append(f"{'':10}{c.note}")  # e.g. which library piece the quote is from
         if c.normalizations and c.status is not Status.EXACT:
             lines.append(f"{'':10}normalised: {', '.join(c.normalizations)}")
-        lines += [f"{'':10}[{r.bracket}] stands for “{r.source_text}”" for r in c.replacements]
+        lines += [f"{'':10}{replacement_line(r.bracket, r.source_text)}" for r in c.replacements]
+        if c.warning:
+            lines.append(f"{'':10}warning: {c.warning}")
         if c.diff:
             lines.append(f"{'':10}diff: {_short(c.diff, 400)}")
     if not result.checks:
@@ -208,6 +237,8 @@ def to_markdown(result: CheckResult) -> str:
         f"# Provenance report: {result.draft}",
         "",
         f"**{summary_line(result)}**",
+        "",
+        f"Quote style: {STYLE_NOTES.get(result.quote_style, result.quote_style)}.",
         "",
         "## Sources",
         "",
@@ -235,7 +266,9 @@ def to_markdown(result: CheckResult) -> str:
         out += ["", "## Placeholders to fill", ""]
         out += [f"- line {p.line}: {p.text}" for p in result.placeholders]
     details = [
-        c for c in result.checks if c.diff or c.replacements or c.status is Status.MISATTRIBUTED
+        c
+        for c in result.checks
+        if c.diff or c.replacements or c.warning or not c.passed(result.strict)
     ]
     if details:
         out += ["", "## Needs an editor", ""]
@@ -249,14 +282,18 @@ def to_markdown(result: CheckResult) -> str:
         if c.nearest is not None:
             out += [
                 f"Nearest in `{c.nearest.source}` [{c.nearest.start}:{c.nearest.end}], "
-                f"similarity {c.score:.2f}:",
+                f"similarity {similarity(c.score or 0)}:",
                 "",
                 f"> {_short(c.nearest.text, 400)}",
                 "",
                 f"Diff: `{c.diff}`",
                 "",
             ]
-        out += [f"- [{r.bracket}] stands for “{r.source_text}”" for r in c.replacements]
+        elif c.note:
+            out += [c.note, ""]
+        out += [f"- {replacement_line(r.bracket, r.source_text)}" for r in c.replacements]
+        if c.warning:
+            out.append(f"- warning: {c.warning}")
         if c.status is Status.MISATTRIBUTED:
             out.append(
                 f"Attributed to `{c.quote.attributed_to}` but found in "

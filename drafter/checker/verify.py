@@ -12,9 +12,10 @@ only those few windows are aligned with rapidfuzz, never the whole library.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from rapidfuzz import fuzz
@@ -22,12 +23,19 @@ from rapidfuzz.distance import Indel
 
 from drafter.checker import marks
 from drafter.checker.index import Hits, Indexed, Library, scan
-from drafter.checker.normalize import MARKUP, normal_form, rules_applied
+from drafter.checker.normalize import ALL_RULES, MARKUP, normal_form, rules_applied
 from drafter.models import Match, Nearest, Quote, QuoteCheck, Replacement, Status
 
 ANCHOR_WORDS = 4  # words per anchor chunk: long enough to be rare, short enough to survive edits
 MIN_CHECKED_WORDS = 4  # shorter double-quoted terms that are not found are only "unchecked"
 ALTERED_THRESHOLD = 0.6  # similarity at or above which a miss is "altered" rather than "not found"
+# Below this similarity the nearest span is unrelated text: a not_found shows no span and no
+# diff, only "not in any source" (DESIGN.md § Statuses).
+# The nearest span is also unrelated when fewer than a quarter of the quote's words (or fewer
+# than two) are in it, in order: common words of one topic are not a near miss.
+NOTHING_CLOSE = 0.5
+MIN_SHARED = 0.25
+NOT_IN_SOURCES = "not in any source"
 MAX_BRACKET_WORDS = 6  # source words one editorial bracket may stand for
 MAX_LOCATIONS = 50
 _SIC_NOTE = "[sic] is the editor's mark"
@@ -226,11 +234,17 @@ def _match_segments(plan: _Plan, library: Library, hits: Hits) -> QuoteCheck | N
     if plan.marked.leading_bracket:
         words = _words_before(ix.norm.text, spans[0][0])
         replacements.append(Replacement(plan.marked.leading_bracket, words))
+    dropped: list[str] = []
     for seg, (left, right) in zip(segs[1:], pairwise(spans), strict=True):
+        a, _ = to_orig(left[1], left[1] + 1)
+        b = to_orig(right[0], right[0] + 1)[0]
+        left_out = ix.source.text[a:b].strip()
         if seg.gap is marks.Gap.BRACKET:
-            a, _ = to_orig(left[1], left[1] + 1)
-            b = to_orig(right[0], right[0] + 1)[0]
-            replacements.append(Replacement(seg.bracket, ix.source.text[a:b].strip()))
+            replacements.append(Replacement(seg.bracket, left_out))
+        elif seg.gap is marks.Gap.ELISION and left_out.strip(" .,;:"):
+            # Every omission is shown with the words it leaves out.
+            replacements.append(Replacement("…", _shorten(left_out)))
+            dropped += marks.dropped_meaning(left_out)
     if plan.marked.trailing_bracket:
         words = _words_after(ix.norm.text, spans[-1][1])
         replacements.append(Replacement(plan.marked.trailing_bracket, words))
@@ -247,7 +261,31 @@ def _match_segments(plan: _Plan, library: Library, hits: Hits) -> QuoteCheck | N
     if status is not Status.MISATTRIBUTED:
         status = Status.BRACKETED if plan.marked.has_brackets else Status.ELIDED
     rules = ("elision",) if plan.marked.has_elision else ()
-    return QuoteCheck(quote, status, matches, rules, tuple(replacements), note="; ".join(notes))
+    warning = ""
+    if dropped:
+        words = ", ".join(f"“{w}”" for w in dict.fromkeys(dropped))
+        warning = (
+            f"the omission leaves out {words}: a dropped negation or number can change what "
+            "the source says"
+        )
+    return QuoteCheck(
+        quote,
+        status,
+        matches,
+        rules,
+        tuple(replacements),
+        note="; ".join(notes),
+        warning=warning,
+    )
+
+
+def _shorten(text: str, words: int = 24) -> str:
+    """At most ``words`` words: the first and last halves around an ellipsis."""
+    parts = text.split()
+    if len(parts) <= words:
+        return " ".join(parts)
+    half = words // 2
+    return " ".join([*parts[:half], "…", *parts[-half:]])
 
 
 def _words_before(text: str, at: int) -> str:
@@ -306,7 +344,10 @@ def _clusters(
     return out
 
 
-def _align(plan: _Plan, ix: Indexed, lo: int, hi: int) -> tuple[float, Nearest, str] | None:
+_Near = tuple[float, Nearest, str, bool]  # score, span, diff, whether it is close at all
+
+
+def _align(plan: _Plan, ix: Indexed, lo: int, hi: int) -> _Near | None:
     text = ix.norm.text
     lo, hi = max(0, lo), min(len(text), hi)
     window = text[lo:hi]
@@ -317,12 +358,63 @@ def _align(plan: _Plan, ix: Indexed, lo: int, hi: int) -> tuple[float, Nearest, 
         return None
     start, end = (al.dest_start, al.dest_end) if len(plan.bare) <= len(window) else (0, len(window))
     start, end = _snap(window, start, end)
-    span = window[start:end]
-    start += lo
-    score = round(fuzz.ratio(plan.bare, span) / 100, 3)
-    a, b = _sentences(ix, *ix.norm.span_to_original(start, start + len(span)))
-    shown = normal_form(ix.source.text[a:b], ix.norm_rules)
-    return score, Nearest(ix.source.id, a, b, ix.source.text[a:b]), word_diff(shown, plan.bare)
+    a, b = _sentences(ix, *ix.norm.span_to_original(lo + start, lo + end))
+    draft_words = " ".join(seg.text for seg in plan.marked.segments) or plan.quote.text
+    a, b, diff, shared = _evidence(ix.source.text, a, b, draft_words)
+    # Scored on the aligned span, the verdict's measure; the span shown is the evidence.
+    score = _similarity(plan.bare, window[start:end])
+    words = len(draft_words.split())
+    # Text without spaces between words (Chinese, Japanese) is judged by its characters alone.
+    close = score >= NOTHING_CLOSE and (words < 4 or shared >= max(2, MIN_SHARED * words))
+    return score, Nearest(ix.source.id, a, b, ix.source.text[a:b]), diff, close
+
+
+_MARK_CHARS = "\"'`*_"  # quote and markup marks: never a changed word by themselves
+
+
+def _key(word: str) -> str:
+    """A word as the diff compares it: normalised, quote and markup marks at its ends off."""
+    return normal_form(word, ALL_RULES).strip(_MARK_CHARS)
+
+
+def _similarity(draft: str, source: str) -> float:
+    """Similarity in [0, 1] of two normal forms, quote marks aside; floored to three
+    decimals, so that a near miss never rounds up to 1.0."""
+    table = str.maketrans("", "", "\"'")
+    ratio = fuzz.ratio(draft.translate(table), source.translate(table)) / 100
+    return min(math.floor(ratio * 1000) / 1000, 0.999)
+
+
+def _evidence(text: str, a: int, b: int, draft: str) -> tuple[int, int, str, int]:
+    """The source span trimmed to the words that pair with the draft's, a word diff in
+    each side's own characters (the source's dashes and apostrophes, the draft's words), and
+    how many of the draft's words the span has, in order."""
+    spans = [(m.start() + a, m.end() + a) for m in re.finditer(r"\S+", text[a:b])]
+    src_words = [text[x:y] for x, y in spans]
+    new_words = draft.split()
+    src_keys = [_key(w) for w in src_words]
+    new_keys = [_key(w) for w in new_words]
+    ops = list(Indel.opcodes(src_keys, new_keys))
+    # Source words at either end that pair with nothing in the draft are not its quote (a
+    # lone short word such as "the" far out does not count as pairing).
+    equal = [op for op in ops if op.tag == "equal"]
+    solid = [
+        op for op in equal if op.src_end - op.src_start > 1 or len(src_keys[op.src_start]) > 3
+    ] or equal
+    first = min((op.src_start for op in solid), default=0)
+    last = max((op.src_end for op in solid), default=len(src_words))
+    if solid:
+        # Where the draft has words of its own beyond the match, as many source words stay:
+        # "CEO of [-the company.-] {+Nvidia.+}" is the evidence of a replaced ending.
+        head = min(op.dest_start for op in solid)
+        tail = len(new_keys) - max(op.dest_end for op in solid)
+        first = max(0, first - (2 * head + 2 if head else 0))
+        last = min(len(src_words), last + (2 * tail + 2 if tail else 0))
+    if spans and first < last:
+        spans, src_words, src_keys = spans[first:last], src_words[first:last], src_keys[first:last]
+        a, b = spans[0][0], spans[-1][1]
+    shared = sum(op.src_end - op.src_start for op in ops if op.tag == "equal")
+    return a, b, word_diff(src_words, new_words, src_keys, new_keys), shared
 
 
 def _snap(text: str, start: int, end: int) -> tuple[int, int]:
@@ -355,7 +447,8 @@ _SENTENCE_START = re.compile(r"[.!?][\"'”’)\]]*\s+")
 
 
 def _sentences(ix: Indexed, a: int, b: int) -> tuple[int, int]:
-    """Widen a near-miss span to whole sentences of its passage: what an editor compares."""
+    """Widen a near-miss span to whole sentences of its passage, for ``_evidence`` to trim
+    back to the words that pair with the quote's."""
     text = ix.source.text
     passage = ix.passages[ix.passage_index(a)] if ix.passages else None
     lo, hi = (passage[1], passage[2]) if passage else (0, len(text))
@@ -369,9 +462,7 @@ def _sentences(ix: Indexed, a: int, b: int) -> tuple[int, int]:
     return min(new_a, a), max(new_b, b)
 
 
-def _nearest(
-    plan: _Plan, library: Library, hits: Hits, weak: Sequence[str]
-) -> tuple[float, Nearest, str] | None:
+def _nearest(plan: _Plan, library: Library, hits: Hits, weak: Sequence[str]) -> _Near | None:
     length = len(plan.bare)
     strong = [
         (si, p - offset, a)
@@ -405,9 +496,19 @@ def _nearest(
     return best
 
 
-def word_diff(source: str, draft: str) -> str:
-    """``[-removed-]{+added+}`` word diff from the source span to the draft's text."""
-    a, b = source.split(), draft.split()
+def word_diff(
+    source: Sequence[str] | str,
+    draft: Sequence[str] | str,
+    source_keys: Sequence[str] | None = None,
+    draft_keys: Sequence[str] | None = None,
+) -> str:
+    """``[-removed-]{+added+}`` word diff from the source's words to the draft's.
+
+    Words are compared by their keys (by default the words themselves) and shown as given:
+    the source's own characters for equal and removed words, the draft's for added ones.
+    """
+    a = source.split() if isinstance(source, str) else list(source)
+    b = draft.split() if isinstance(draft, str) else list(draft)
     out: list[str] = []
     removed: list[str] = []
     added: list[str] = []
@@ -421,7 +522,7 @@ def word_diff(source: str, draft: str) -> str:
         removed.clear()
         added.clear()
 
-    for op in Indel.opcodes(a, b):
+    for op in Indel.opcodes(list(source_keys or a), list(draft_keys or b)):
         if op.tag == "equal":
             flush()
             out += a[op.src_start : op.src_end]
@@ -471,8 +572,23 @@ def verify(quotes: Sequence[Quote], library: Library) -> tuple[QuoteCheck, ...]:
     out = []
     for plan, is_checked, rare in zip(plans, checked, weak, strict=True):
         check = _found(plan, library, hits, titles) or _miss(plan, library, hits, rare, is_checked)
+        if plan.quote.unbalanced:
+            check = _unbalanced(check)
         out.append(check)
     return tuple(out)
+
+
+def _unbalanced(check: QuoteCheck) -> QuoteCheck:
+    """A quotation whose closing mark is in the next block fails whatever its words are:
+    what a reader sees is cut in two (a list item, a heading)."""
+    found = check.status.passes and check.status is not Status.UNCHECKED
+    note = (
+        "the quotation is not closed in its paragraph: its closing mark is in the next block "
+        "(a wrapped line that starts with “- ”, “+ ”, “1. ” or “# ” begins a list or a "
+        "heading in Markdown); rewrap it so that the line does not start with the mark"
+        + ("; its words are in the source" if found else "")
+    )
+    return replace(check, status=Status.UNBALANCED, note=note)
 
 
 def _miss(
@@ -483,11 +599,11 @@ def _miss(
         why = "scare quote or term" if quote.single else "short term"
         return QuoteCheck(quote, Status.UNCHECKED, note=f"{why}, not found in the sources")
     near = _nearest(plan, library, hits, weak)
-    if near is None:
-        return QuoteCheck(
-            quote, Status.NOT_FOUND, score=0.0, note="nothing in the sources comes close"
-        )
-    score, nearest, diff = near
+    if near is None or not near[3]:
+        # Nothing close: no unrelated paragraph, no diff of words that were never there.
+        score = near[0] if near else 0.0
+        return QuoteCheck(quote, Status.NOT_FOUND, score=score, note=NOT_IN_SOURCES)
+    score, nearest, diff, _ = near
     status = Status.ALTERED if score >= ALTERED_THRESHOLD else Status.NOT_FOUND
     return QuoteCheck(quote, status, nearest=nearest, score=score, diff=diff)
 

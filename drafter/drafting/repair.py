@@ -33,7 +33,10 @@ def problems(
     structural = compose.block_problems(answer, passages)
     resolved = compose.resolve(answer, passages, sources, profile)
     assembled = compose.assemble(resolved, profile=profile)
-    checks = verify(extract(assembled.markdown, sources, first_line=1), build(sources))
+    checks = verify(
+        extract(assembled.markdown, sources, first_line=1, style=profile.quote_style),
+        build(sources),
+    )
     seen = {p.block for p in structural}
     found = [p for p in compose.check_problems(resolved, assembled, checks) if p.block not in seen]
     return tuple(sorted([*structural, *found], key=lambda p: p.block))

@@ -26,12 +26,13 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from drafter.checker.extract import (
-    OPEN_DOUBLE,
-    OPEN_SINGLE,
-    STRAIGHT,
+    DOUBLE_PAIRS,
+    SINGLE_PAIRS,
     Paragraph,
     extract_paragraphs,
     flatten,
+    parse,
+    parser,
 )
 from drafter.checker.placeholders import PATTERN as PLACEHOLDER
 from drafter.models import QuoteCheck, Source
@@ -43,15 +44,12 @@ _SAFE_SCHEMES = ("http:", "https:", "mailto:")
 # --- parsing ------------------------------------------------------------------------------
 
 
-def _parser() -> MarkdownIt:
-    # Raw HTML off: a draft's tags are shown as text, never passed through. No typographer:
-    # straight quotes stay straight and `--` stays `--`, so quote text is never rewritten.
-    return MarkdownIt("commonmark", {"html": False, "typographer": False})
-
-
-MD = _parser()
+# Raw HTML off: a draft's tags are shown as text, never passed through. No typographer:
+# straight quotes stay straight and `--` stays `--`, so quote text is never rewritten. The
+# checker's parser settings (``extract.parser``): the same nesting limit on both sides.
+MD: MarkdownIt = parser(html=False)
 # The checker's view, used only to find comment blocks to drop (it knows HTML blocks).
-_MD_HTML = MarkdownIt("commonmark", {"html": True, "typographer": False})
+_MD_HTML = parser(html=True)
 
 
 def safe_url(url: str) -> bool:
@@ -134,7 +132,7 @@ def block_paragraphs(tokens: Sequence[Token], first_line: int) -> list[tuple[int
     return out
 
 
-_OPENERS = OPEN_DOUBLE + STRAIGHT + OPEN_SINGLE + "'"
+_OPENERS = "".join(DOUBLE_PAIRS) + "".join(SINGLE_PAIRS)
 
 
 def _find_quoted(para: Paragraph, text: str, start: int) -> int:
@@ -320,12 +318,12 @@ def _add_styles(tokens: Sequence[Token], styles: Mapping[str, str]) -> None:
                 child.attrSet("style", styles[child.tag])
 
 
-def _sets_off(para: Paragraph, span: Span, sources: Sequence[Source]) -> bool:
+def _sets_off(para: Paragraph, span: Span, sources: Sequence[Source], style: str) -> bool:
     """Whether a whole-paragraph quote reads the same inside a ``<blockquote>``."""
     if para.in_blockquote or not (span.first and span.last) or span.check.quote.kind != "block":
         return False
     inside = Paragraph(para.text, para.line, True, para.code, para.markup, para.hrefs)
-    found = extract_paragraphs([inside], sources)
+    found = extract_paragraphs([inside], sources, style)
     return [(q.text, q.kind) for q in found] == [(span.check.quote.text, span.check.quote.kind)]
 
 
@@ -336,6 +334,7 @@ def body_html(
     styles: Mapping[str, str] | None = None,
     sources: Sequence[Source] = (),
     set_off: bool = True,
+    style: str = "us",
 ) -> tuple[str, list[QuoteCheck]]:
     """The post body as HTML with the wanted quotes marked; and the quotes it could not place.
 
@@ -344,7 +343,7 @@ def body_html(
     is set off only when the checker's rules read the same quote out of the blockquote.
     """
     marker = marker or Marker()
-    tokens = MD.parse(post.body)
+    tokens = parse(MD, post.body, post.first_line)
     paras = block_paragraphs(tokens, post.first_line)
     spans, missing = locate([p for _, p in paras], checks)
     all_by_para: dict[int, list[Span]] = {}
@@ -361,7 +360,7 @@ def body_html(
             and len(here) == 1
             and tokens[index - 1].type == "paragraph_open"
             and tokens[index - 1].level == 0  # a top-level paragraph, not a list item's
-            and _sets_off(para, here[0], sources)
+            and _sets_off(para, here[0], sources, style)
         ):
             before.setdefault(index - 1, []).append(_block_token("blockquote_open", 1))
             after.setdefault(index + 1, []).append(_block_token("blockquote_close", -1))

@@ -185,11 +185,8 @@ def render(
     _check_title(title, post)
 
     md = _markdown(post, result.checks, result.strict, result.placeholders)
-    recheck(
-        "md",
-        [(q.text, q.kind.value, q.single) for q in extract(md, result.sources)],
-        result.checks,
-    )
+    found = extract(md, result.sources, style=result.quote_style)
+    recheck("md", [(q.text, q.kind.value, q.single) for q in found], result.checks)
 
     outputs: dict[str, str] = {}
     for fmt, template, styles in (
@@ -200,7 +197,12 @@ def render(
         if fmt == "fragment" and not fragment_title:
             shown, checks = _without_title(post, checks)
         body, missing = body_html(
-            shown, checks, Marker(result.strict), styles=styles, sources=result.sources
+            shown,
+            checks,
+            Marker(result.strict),
+            styles=styles,
+            sources=result.sources,
+            style=result.quote_style,
         )
         if missing:
             q = missing[0].quote
@@ -221,7 +223,7 @@ def render(
             placeholders=len(result.placeholders),
         )
         paras, marked = read(text)
-        found = extract_paragraphs(paras, result.sources)
+        found = extract_paragraphs(paras, result.sources, result.quote_style)
         recheck(fmt, [(q.text, q.kind.value, q.single) for q in found], checks)
         check_marks(fmt, marked, checks, result.strict)
         outputs[fmt] = text

@@ -49,6 +49,7 @@ GROUPS = {
     Status.ALTERED: "fail",
     Status.MISATTRIBUTED: "fail",
     Status.NOT_FOUND: "fail",
+    Status.UNBALANCED: "fail",
 }
 
 
@@ -231,11 +232,18 @@ def to_html(result: CheckResult, draft_markdown: str) -> str:
             group=group(c, result.strict),
         )
         for c in result.checks
-        if not c.passed(result.strict) or c.status is Status.BRACKETED
+        if not c.passed(result.strict)
+        or c.status is Status.BRACKETED
+        or c.replacements
+        or c.warning
     }
     post = split_post(draft_markdown)
     body, unplaced = body_html(
-        post, result.checks, _ReportMarker(result.strict, details), sources=result.sources
+        post,
+        result.checks,
+        _ReportMarker(result.strict, details),
+        sources=result.sources,
+        style=result.quote_style,
     )
     marks = _source_marks(result)
     sources = [
