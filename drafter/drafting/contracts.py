@@ -81,13 +81,22 @@ CONTRACTS: tuple[Contract, ...] = (
         "forced tool_choice is a 400; Fable may answer stop_reason refusal",
     ),
     Contract(
-        "Claude Sonnet 5 / Opus 5 / Fable 5 / Mythos 5",
-        rf"claude-(sonnet|opus|fable|mythos)-5{_DATED}",
+        "Claude Sonnet 5",
+        rf"claude-sonnet-5{_DATED}",
         "adaptive, on by default (manual budgets are a 400)",
         "high",
         THINKING_BUDGET,
+        1024,  # Sonnet 5 vs 5.5 comparisons of "What's new": 1,024 on Sonnet 5, 512 on 5.5
+        "sampling parameters are a 400",
+    ),
+    Contract(
+        "Claude Opus 5 / Fable 5 / Mythos 5",
+        rf"claude-(opus|fable|mythos)-5{_DATED}",
+        "adaptive, on by default (always on for Fable 5 and Mythos 5; manual budgets are a 400)",
+        "high",
+        THINKING_BUDGET,
         512,
-        "sampling parameters are a 400; Sonnet 5 caches from 1,024 tokens",
+        "sampling parameters are a 400",
     ),
     Contract(
         "Claude Opus 4.5 to 4.8, Sonnet 4.6",
