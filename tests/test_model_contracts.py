@@ -120,6 +120,29 @@ def test_a_prefix_under_the_cache_minimum_is_said(
     assert "under claude-haiku-4-5's prompt-cache minimum (4,096)" in result.stderr
 
 
+@pytest.mark.parametrize("blank", [" ", "\t", "claude sonnet 5 5"])
+def test_a_model_id_that_cannot_be_one_is_bad_usage_before_any_request(
+    env: Path, monkeypatch: pytest.MonkeyPatch, blank: str
+) -> None:
+    api = use(monkeypatch, FakeAPI())
+    for result in (
+        draft("-m", blank),
+        CliRunner().invoke(main, ["models", "--check", "-m", blank]),
+    ):
+        assert result.exit_code == 2, result.output
+        (line,) = result.stderr.strip().splitlines()
+        assert "not a model id" in line and "drafter models" in line
+    monkeypatch.setenv("DRAFTER_MODEL", blank)
+    assert draft().exit_code == 2
+    assert api.requests == [] and not (env / "out").exists()
+
+
+def test_spaces_around_a_model_id_are_not_sent(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    api = use(monkeypatch, FakeAPI(reply(GOOD)))
+    assert draft("-m", " claude-sonnet-5-5 ").exit_code == 0
+    assert api.requests[0]["model"] == "claude-sonnet-5-5"
+
+
 def test_a_model_drafter_cannot_price_is_refused_with_a_note(env: Path) -> None:
     result = draft("-m", "claude-fable-5-2")
     assert result.exit_code == 2
