@@ -143,6 +143,21 @@ def test_spaces_around_a_model_id_are_not_sent(env: Path, monkeypatch: pytest.Mo
     assert api.requests[0]["model"] == "claude-sonnet-5-5"
 
 
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_a_blank_base_url_is_bad_usage_not_a_connection_to_retry(
+    env: Path, monkeypatch: pytest.MonkeyPatch, blank: str
+) -> None:
+    """The SDK takes ANTHROPIC_BASE_URL="" as the address "": every try failed to connect
+    and drafter said to run again, which cannot help."""
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", blank)
+    api = use(monkeypatch, FakeAPI(reply({"ok": True})))
+    result = CliRunner().invoke(main, ["models", "--check"])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert "ANTHROPIC_BASE_URL" in line and "empty" in line and "again" not in line
+    assert api.requests == []
+
+
 def test_a_model_drafter_cannot_price_is_refused_with_a_note(env: Path) -> None:
     result = draft("-m", "claude-fable-5-2")
     assert result.exit_code == 2
