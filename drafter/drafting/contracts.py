@@ -133,8 +133,8 @@ CONSERVATIVE = Contract(
 # Models in the SDK's list that drafter will not draft with, and why (each has no price row
 # that could be checked against Anthropic's English pricing and model pages).
 REFUSED: dict[str, str] = {
-    "claude-fable-5-2": "no price for it on Anthropic's English pricing or model pages "
-    "(only a translated page lists one); pick another model",
+    "claude-fable-5-2": "its cache-write and cache-read prices are on no English Anthropic "
+    "page yet (the English models overview gives only $8/$40 input/output); pick another model",
     "claude-mythos-5-2": "no price for it on Anthropic's English pricing or model pages; "
     "invitation-only, like Mythos 5",
     "claude-mythos-preview": "invitation-only preview with no public price",
