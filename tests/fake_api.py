@@ -14,7 +14,8 @@ shape (``{"type": "error", "error": {"type", "message"}, "request_id"}``) and st
   Mythos 5.1), the accepted ``thinking.type`` values (``disabled`` is a 400 on Sonnet 5.5),
   manual thinking budgets, assistant prefill, effort levels (per model, and thinking turned
   off only at the efforts that allow it), the output limit, and ``output_config.format``
-  schemas that leave an object open or use a keyword structured outputs do not support;
+  schemas that leave an object open or use a keyword structured outputs do not support, and
+  more than four cache breakpoints;
 - replayed assistant turns whose thinking blocks are not sent back unchanged, where thinking
   blocks are tied to the model and conversation.
 
@@ -224,6 +225,16 @@ def check_request(body: dict[str, Any], sent: dict[str, list[dict[str, Any]]]) -
     schema = ((body.get("output_config") or {}).get("format") or {}).get("schema")
     if schema is not None:
         _closed(schema, "output_config.format.schema")
+    # "Prompt caching": at most four cache breakpoints in one request.
+    blocks = [*(body.get("tools") or []), *_blocks(body.get("system"))]
+    for message in messages:
+        blocks += _blocks(message["content"])
+    if sum(1 for b in blocks if b.get("cache_control")) > 4:
+        raise Refused(
+            400,
+            "invalid_request_error",
+            "A maximum of 4 blocks with cache_control may be provided",
+        )
     if rules.tied_thinking:
         _replayed_unchanged(messages, sent)
     return rules
@@ -285,6 +296,11 @@ def _closed(schema: Any, where: str) -> None:
                 _closed(sub, f"{where}.{key}.{name}")
         else:
             _closed(value, f"{where}.{key}")
+
+
+def _blocks(content: Any) -> list[dict[str, Any]]:
+    """The content blocks of a system prompt or a message (a plain string has none)."""
+    return [b for b in content if isinstance(b, dict)] if isinstance(content, list) else []
 
 
 def _replayed_unchanged(

@@ -208,6 +208,16 @@ BASE = {
             "additionalProperties",
         ),
         ({"output_config": {"effort": "extreme"}}, 400, "effort"),
+        (
+            {
+                "system": [
+                    {"type": "text", "text": str(i), "cache_control": {"type": "ephemeral"}}
+                    for i in range(5)
+                ]
+            },
+            400,
+            "maximum of 4",
+        ),
     ],
 )
 def test_the_fake_api_refuses_what_the_docs_say_is_refused(
