@@ -86,7 +86,7 @@ CONTRACTS: tuple[Contract, ...] = (
         "adaptive, on by default (manual budgets are a 400)",
         "high",
         THINKING_BUDGET,
-        1024,  # Sonnet 5 vs 5.5 comparisons of "What's new": 1,024 on Sonnet 5, 512 on 5.5
+        1024,  # 512 on Sonnet 5.5, 1,024 on Sonnet 5 (Sonnet 5 vs 5.5 comparisons)
         "sampling parameters are a 400",
     ),
     Contract(
