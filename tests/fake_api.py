@@ -12,8 +12,10 @@ shape (``{"type": "error", "error": {"type", "message"}, "request_id"}``) and st
 - per model family (``RULES``, written from Anthropic's documentation, independently of
   drafter's own contract table): forced ``tool_choice`` (Sonnet 5.5, Opus 5.5, Fable and
   Mythos 5.1), the accepted ``thinking.type`` values (``disabled`` is a 400 on Sonnet 5.5),
-  manual thinking budgets, assistant prefill, effort levels, the output
-  limit, and ``output_config.format`` schemas whose objects do not close their properties;
+  manual thinking budgets, assistant prefill, effort levels (per model, and thinking turned
+  off only at the efforts that allow it), the output limit, and ``output_config.format``
+  schemas that leave an object open or use a keyword structured outputs do not support, and
+  more than four cache breakpoints;
 - replayed assistant turns whose thinking blocks are not sent back unchanged, where thinking
   blocks are tied to the model and conversation.
 
@@ -47,6 +49,7 @@ FAKE_KEY = "sk-ant-test-not-a-real-key"
 MODEL = "claude-sonnet-5-5"
 
 _ALL_EFFORTS = frozenset({"low", "medium", "high", "xhigh", "max"})
+_UP_TO_HIGH = frozenset({"low", "medium", "high"})
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,12 @@ class Rules:
     tied_thinking: bool  # replayed thinking blocks must come back unchanged
     prefill: bool
     max_output: int
+    # The efforts at which thinking may be turned off ("disabled" or "between_tools").
+    off_efforts: frozenset[str] = _ALL_EFFORTS
 
 
+# "What's new in Claude Sonnet 5.5": between_tools is the lowest setting, at low, medium and
+# high effort only (xhigh or max with between_tools is a 400).
 _SONNET_55 = Rules(
     forced_tool=False,
     thinking_types=frozenset({"adaptive", "between_tools"}),
@@ -70,25 +77,52 @@ _SONNET_55 = Rules(
     tied_thinking=True,
     prefill=False,
     max_output=128_000,
+    off_efforts=_UP_TO_HIGH,
 )
 _ALWAYS_ON = Rules(False, frozenset({"adaptive"}), True, _ALL_EFFORTS, True, False, 128_000)
-_FIVE = Rules(True, frozenset({"adaptive", "disabled"}), True, _ALL_EFFORTS, False, False, 128_000)
-_FOUR_EFFORT = Rules(
-    forced_tool=True,
-    thinking_types=frozenset({"enabled", "disabled", "adaptive"}),
-    thinks_by_default=False,
-    efforts=frozenset({"low", "medium", "high", "max"}),
-    tied_thinking=False,
-    prefill=False,
-    max_output=64_000,
+# Sonnet 5 and Opus 5: adaptive by default, "disabled" accepted (Opus 5: only at effort high or
+# below, its model page); Fable 5 and Mythos 5 think always ("Adaptive (always on)").
+_SONNET_5 = Rules(
+    True, frozenset({"adaptive", "disabled"}), True, _ALL_EFFORTS, False, False, 128_000
 )
+_OPUS_5 = Rules(
+    True,
+    frozenset({"adaptive", "disabled"}),
+    True,
+    _ALL_EFFORTS,
+    False,
+    False,
+    128_000,
+    _UP_TO_HIGH,
+)
+_FABLE_5 = Rules(True, frozenset({"adaptive"}), True, _ALL_EFFORTS, False, False, 128_000)
+
+
+def _four(efforts: frozenset[str]) -> Rules:
+    return Rules(
+        forced_tool=True,
+        thinking_types=frozenset({"enabled", "disabled", "adaptive"}),
+        thinks_by_default=False,
+        efforts=efforts,
+        tied_thinking=False,
+        prefill=False,
+        max_output=64_000,
+    )
+
+
 _FOUR = Rules(True, frozenset({"enabled", "disabled"}), False, frozenset(), False, True, 64_000)
 
+# The effort levels per model are the Effort page's: max from Opus 4.6 and Sonnet 4.6 on,
+# xhigh from Opus 4.7 on; Sonnet 4.5 and Haiku 4.5 take no effort parameter.
 RULES: tuple[tuple[str, Rules], ...] = (
     (r"claude-sonnet-5-5", _SONNET_55),
     (r"claude-(opus-5-5|fable-5-1|mythos-5-1|fable-5-2|mythos-5-2)", _ALWAYS_ON),
-    (r"claude-(sonnet|opus|fable|mythos)-5", _FIVE),
-    (r"claude-(opus-4-[5-8]|sonnet-4-6)", _FOUR_EFFORT),
+    (r"claude-sonnet-5", _SONNET_5),
+    (r"claude-opus-5", _OPUS_5),
+    (r"claude-(fable|mythos)-5", _FABLE_5),
+    (r"claude-opus-4-[78]", _four(_ALL_EFFORTS)),
+    (r"claude-(opus-4-6|sonnet-4-6)", _four(_UP_TO_HIGH | {"max"})),
+    (r"claude-opus-4-5", _four(_UP_TO_HIGH)),
     (r"claude-(sonnet|haiku)-4-5", _FOUR),
 )
 
@@ -172,6 +206,14 @@ def check_request(body: dict[str, Any], sent: dict[str, list[dict[str, Any]]]) -
             "invalid_request_error",
             f"output_config.effort: {effort!r} is not supported on {model}",
         )
+    off = (thinking or {}).get("type")
+    if off in ("disabled", "between_tools") and effort not in (None, *rules.off_efforts):
+        raise Refused(
+            400,
+            "invalid_request_error",
+            f"thinking.type: {off!r} is not supported at output_config.effort "
+            f"{effort!r} on {model}; use adaptive thinking (omit thinking) at this effort",
+        )
     messages = body["messages"]
     if messages and messages[-1]["role"] == "assistant" and not rules.prefill:
         raise Refused(
@@ -183,25 +225,82 @@ def check_request(body: dict[str, Any], sent: dict[str, list[dict[str, Any]]]) -
     schema = ((body.get("output_config") or {}).get("format") or {}).get("schema")
     if schema is not None:
         _closed(schema, "output_config.format.schema")
+    # "Prompt caching": at most four cache breakpoints in one request.
+    blocks = [*(body.get("tools") or []), *_blocks(body.get("system"))]
+    for message in messages:
+        blocks += _blocks(message["content"])
+    if sum(1 for b in blocks if b.get("cache_control")) > 4:
+        raise Refused(
+            400,
+            "invalid_request_error",
+            "A maximum of 4 blocks with cache_control may be provided",
+        )
     if rules.tied_thinking:
         _replayed_unchanged(messages, sent)
     return rules
 
 
+# "Structured outputs", JSON Schema limitations: no numerical or string-length constraints,
+# no array constraints beyond minItems 0 or 1, and every object closes its properties.
+_UNSUPPORTED = frozenset(
+    {
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minLength",
+        "maxLength",
+        "maxItems",
+        "uniqueItems",
+        "minProperties",
+        "maxProperties",
+        "patternProperties",
+    }
+)
+# Keywords whose values are data, not schemas (a property named "minimum" is fine).
+_VALUES = frozenset({"enum", "const", "required", "description", "title", "default", "examples"})
+
+
 def _closed(schema: Any, where: str) -> None:
-    """Structured outputs require every object to set additionalProperties to false."""
-    if isinstance(schema, dict):
-        if schema.get("type") == "object" and schema.get("additionalProperties") is not False:
-            raise Refused(
-                400,
-                "invalid_request_error",
-                f"{where}: objects must set 'additionalProperties' to false",
-            )
-        for key, value in schema.items():
-            _closed(value, f"{where}.{key}")
-    elif isinstance(schema, list):
+    """Refuse a JSON output schema the way the real API does (see the limits above)."""
+    if isinstance(schema, list):
         for i, value in enumerate(schema):
             _closed(value, f"{where}.{i}")
+        return
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "object" and schema.get("additionalProperties") is not False:
+        raise Refused(
+            400,
+            "invalid_request_error",
+            f"{where}: objects must set 'additionalProperties' to false",
+        )
+    for keyword in sorted(_UNSUPPORTED & schema.keys()):
+        raise Refused(
+            400,
+            "invalid_request_error",
+            f"{where}: '{keyword}' is not supported in structured outputs",
+        )
+    if schema.get("minItems", 0) not in (0, 1):
+        raise Refused(
+            400,
+            "invalid_request_error",
+            f"{where}: 'minItems' values other than 0 or 1 are not supported",
+        )
+    for key, value in schema.items():
+        if key in _VALUES:
+            continue
+        if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
+            for name, sub in value.items():
+                _closed(sub, f"{where}.{key}.{name}")
+        else:
+            _closed(value, f"{where}.{key}")
+
+
+def _blocks(content: Any) -> list[dict[str, Any]]:
+    """The content blocks of a system prompt or a message (a plain string has none)."""
+    return [b for b in content if isinstance(b, dict)] if isinstance(content, list) else []
 
 
 def _replayed_unchanged(

@@ -42,6 +42,7 @@ FAMILY_MODELS = (
     "claude-opus-5-5",
     "claude-fable-5-1",
     "claude-sonnet-5",
+    "claude-opus-5",
     "claude-opus-4-6",
     "claude-haiku-4-5",
 )
@@ -119,6 +120,44 @@ def test_a_prefix_under_the_cache_minimum_is_said(
     assert "under claude-haiku-4-5's prompt-cache minimum (4,096)" in result.stderr
 
 
+@pytest.mark.parametrize("blank", [" ", "\t", "claude sonnet 5 5"])
+def test_a_model_id_that_cannot_be_one_is_bad_usage_before_any_request(
+    env: Path, monkeypatch: pytest.MonkeyPatch, blank: str
+) -> None:
+    api = use(monkeypatch, FakeAPI())
+    for result in (
+        draft("-m", blank),
+        CliRunner().invoke(main, ["models", "--check", "-m", blank]),
+    ):
+        assert result.exit_code == 2, result.output
+        (line,) = result.stderr.strip().splitlines()
+        assert "not a model id" in line and "drafter models" in line
+    monkeypatch.setenv("DRAFTER_MODEL", blank)
+    assert draft().exit_code == 2
+    assert api.requests == [] and not (env / "out").exists()
+
+
+def test_spaces_around_a_model_id_are_not_sent(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    api = use(monkeypatch, FakeAPI(reply(GOOD)))
+    assert draft("-m", " claude-sonnet-5-5 ").exit_code == 0
+    assert api.requests[0]["model"] == "claude-sonnet-5-5"
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_a_blank_base_url_is_bad_usage_not_a_connection_to_retry(
+    env: Path, monkeypatch: pytest.MonkeyPatch, blank: str
+) -> None:
+    """The SDK takes ANTHROPIC_BASE_URL="" as the address "": every try failed to connect
+    and drafter said to run again, which cannot help."""
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", blank)
+    api = use(monkeypatch, FakeAPI(reply({"ok": True})))
+    result = CliRunner().invoke(main, ["models", "--check"])
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert "ANTHROPIC_BASE_URL" in line and "empty" in line and "again" not in line
+    assert api.requests == []
+
+
 def test_a_model_drafter_cannot_price_is_refused_with_a_note(env: Path) -> None:
     result = draft("-m", "claude-fable-5-2")
     assert result.exit_code == 2
@@ -169,6 +208,16 @@ BASE = {
             "additionalProperties",
         ),
         ({"output_config": {"effort": "extreme"}}, 400, "effort"),
+        (
+            {
+                "system": [
+                    {"type": "text", "text": str(i), "cache_control": {"type": "ephemeral"}}
+                    for i in range(5)
+                ]
+            },
+            400,
+            "maximum of 4",
+        ),
     ],
 )
 def test_the_fake_api_refuses_what_the_docs_say_is_refused(
@@ -177,6 +226,103 @@ def test_the_fake_api_refuses_what_the_docs_say_is_refused(
     with pytest.raises(Refused) as refused:
         check_request({**BASE, **change}, {})
     assert refused.value.status == status and says in refused.value.message
+
+
+_SCHEMA = {"type": "object", "properties": {}, "additionalProperties": False}
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        # "Effort": between_tools only at low, medium and high on Sonnet 5.5 ("What's new in
+        # Claude Sonnet 5.5"); max is not a level of Opus 4.5, xhigh not one of Opus 4.6 or
+        # Sonnet 4.6 (the Effort page's levels table).
+        (
+            {"thinking": {"type": "between_tools"}, "output_config": {"effort": "max"}},
+            "between_tools",
+        ),
+        ({"model": "claude-opus-4-5", "output_config": {"effort": "max"}}, "effort"),
+        ({"model": "claude-opus-4-6", "output_config": {"effort": "xhigh"}}, "effort"),
+        ({"model": "claude-sonnet-4-6", "output_config": {"effort": "xhigh"}}, "effort"),
+        # Fable 5 and Mythos 5 think always (model pages: "Adaptive (always on)"); Opus 5
+        # turns thinking off only at effort high or below.
+        ({"model": "claude-fable-5", "thinking": {"type": "disabled"}}, "'disabled'"),
+        (
+            {
+                "model": "claude-opus-5",
+                "thinking": {"type": "disabled"},
+                "output_config": {"effort": "xhigh"},
+            },
+            "effort",
+        ),
+        # "Structured outputs": JSON Schema keywords it does not support are refused.
+        (
+            {
+                "output_config": {
+                    "format": {
+                        "type": "json_schema",
+                        "schema": {
+                            **_SCHEMA,
+                            "properties": {"t": {"type": "string", "maxLength": 80}},
+                        },
+                    }
+                }
+            },
+            "maxLength",
+        ),
+        (
+            {
+                "output_config": {
+                    "format": {
+                        "type": "json_schema",
+                        "schema": {
+                            **_SCHEMA,
+                            "properties": {"n": {"type": "array", "minItems": 2, "items": {}}},
+                        },
+                    }
+                }
+            },
+            "minItems",
+        ),
+    ],
+)
+def test_the_fake_api_follows_the_effort_thinking_and_schema_pages(
+    change: dict[str, Any], says: str
+) -> None:
+    with pytest.raises(Refused) as refused:
+        check_request({**BASE, **change}, {})
+    assert refused.value.status == 400 and says in refused.value.message
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"thinking": {"type": "between_tools"}, "output_config": {"effort": "high"}},
+        {"model": "claude-opus-4-8", "output_config": {"effort": "xhigh"}},
+        {"model": "claude-opus-5", "thinking": {"type": "disabled"}},
+        {"model": "claude-sonnet-5", "thinking": {"type": "disabled"}},
+        # A property may be called like a keyword; only the schema's own keywords count.
+        {
+            "output_config": {
+                "format": {
+                    "type": "json_schema",
+                    "schema": {**_SCHEMA, "properties": {"maxLength": {"type": "integer"}}},
+                }
+            }
+        },
+    ],
+)
+def test_the_fake_api_accepts_what_those_pages_allow(change: dict[str, Any]) -> None:
+    check_request({**BASE, **change}, {})
+
+
+def test_each_model_has_its_documented_cache_minimum() -> None:
+    """Prompt caching: 512 tokens on the 5.x models, but 1,024 on Sonnet 5 (the table's own
+    note said so while its row said 512); a dated snapshot has its model's minimum."""
+    minimum = {m: contracts.contract_for(m).contract.cache_min_tokens for m in FAMILY_MODELS}
+    assert minimum["claude-sonnet-5-5"] == minimum["claude-opus-5"] == 512
+    assert minimum["claude-sonnet-5"] == 1024
+    assert contracts.contract_for("claude-sonnet-5-20260630").contract.cache_min_tokens == 1024
 
 
 def test_the_fake_api_refuses_a_replay_whose_thinking_was_changed() -> None:

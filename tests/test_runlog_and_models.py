@@ -134,3 +134,21 @@ def test_the_run_log_lives_in_drafters_user_folder_by_default(
     assert draft().exit_code == 0
     assert (env / "config" / "drafter" / "runs.sqlite").is_file()
     assert "claude-sonnet-5-5" in cli("logs").stdout
+
+
+@pytest.mark.parametrize("kind", ["not-a-database", "a-folder"])
+def test_logs_and_costs_on_an_unreadable_run_log_say_so_in_one_line(
+    env: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    path = env / "runs.sqlite"
+    if kind == "a-folder":
+        path.mkdir()
+    else:
+        path.write_text("not sqlite at all\n" * 200, encoding="utf-8")
+    monkeypatch.setenv("DRAFTER_RUN_LOG", str(path))
+    for args in (["logs"], ["costs"], ["costs", "--since", "2026-01-01"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, (args, result.output, result.exception)
+        assert "Traceback" not in result.output
+        (line,) = result.stderr.strip().splitlines()
+        assert str(path) in line and "run log" in line

@@ -81,13 +81,22 @@ CONTRACTS: tuple[Contract, ...] = (
         "forced tool_choice is a 400; Fable may answer stop_reason refusal",
     ),
     Contract(
-        "Claude Sonnet 5 / Opus 5 / Fable 5 / Mythos 5",
-        rf"claude-(sonnet|opus|fable|mythos)-5{_DATED}",
+        "Claude Sonnet 5",
+        rf"claude-sonnet-5{_DATED}",
         "adaptive, on by default (manual budgets are a 400)",
         "high",
         THINKING_BUDGET,
+        1024,  # 512 on Sonnet 5.5, 1,024 on Sonnet 5 (Sonnet 5 vs 5.5 comparisons)
+        "sampling parameters are a 400",
+    ),
+    Contract(
+        "Claude Opus 5 / Fable 5 / Mythos 5",
+        rf"claude-(opus|fable|mythos)-5{_DATED}",
+        "adaptive, on by default (always on for Fable 5 and Mythos 5; manual budgets are a 400)",
+        "high",
+        THINKING_BUDGET,
         512,
-        "sampling parameters are a 400; Sonnet 5 caches from 1,024 tokens",
+        "sampling parameters are a 400",
     ),
     Contract(
         "Claude Opus 4.5 to 4.8, Sonnet 4.6",
@@ -124,8 +133,8 @@ CONSERVATIVE = Contract(
 # Models in the SDK's list that drafter will not draft with, and why (each has no price row
 # that could be checked against Anthropic's English pricing and model pages).
 REFUSED: dict[str, str] = {
-    "claude-fable-5-2": "no price for it on Anthropic's English pricing or model pages "
-    "(only a translated page lists one); pick another model",
+    "claude-fable-5-2": "its cache-write and cache-read prices are on no English Anthropic "
+    "page yet (the English models overview gives only $8/$40 input/output); pick another model",
     "claude-mythos-5-2": "no price for it on Anthropic's English pricing or model pages; "
     "invitation-only, like Mythos 5",
     "claude-mythos-preview": "invitation-only preview with no public price",

@@ -424,8 +424,15 @@ def run_draft(
 
 def choose_model(model: str | None, effort: str | None, progress: Progress) -> contracts.Choice:
     """The model (``model``, else the pinned default) and its contract; a model drafter will
-    not draft with, or an ``effort`` its contract does not take, is a usage error (exit 2)."""
-    choice = contracts.contract_for(model or contracts.default_model())
+    not draft with, a blank id or one with spaces inside, or an ``effort`` its contract does
+    not take, is a usage error (exit 2): caught here, before any request is paid for."""
+    name = (model or contracts.default_model()).strip()
+    if not name or any(c.isspace() for c in name):
+        raise UsageError(
+            f"model {model!r} (--model/-m or DRAFTER_MODEL): not a model id (blank, or with "
+            "spaces); `drafter models` lists the known ones"
+        )
+    choice = contracts.contract_for(name)
     why = contracts.refusal(choice.model)
     if why:
         raise UsageError(

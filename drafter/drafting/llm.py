@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from drafter.drafting.pricing import Usage
-from drafter.errors import ModelAnswerError, ModelServiceError
+from drafter.errors import ModelAnswerError, ModelServiceError, UsageError
 
 Progress = Callable[[str], None]
 
@@ -67,9 +67,20 @@ class _WaitTooLong(Exception):
 
 def make_client(api_key: str, *, http_client: Any = None, max_retries: int = MAX_RETRIES) -> Any:
     """An ``anthropic.Anthropic`` client with bounded timeouts and retry waits that are
-    reported (``client.notify``) and capped. Tests pass an ``httpx2.Client``."""
+    reported (``client.notify``) and capped. Tests pass an ``httpx2.Client``. A blank
+    ``ANTHROPIC_BASE_URL`` is a ``UsageError``: the SDK would take "" as the address and every
+    try would fail to connect."""
+    import os
+
     import anthropic
     import httpx2
+
+    base_url = os.environ.get("ANTHROPIC_BASE_URL")
+    if base_url is not None and not base_url.strip():
+        raise UsageError(
+            "ANTHROPIC_BASE_URL is set but empty: unset it to use the API's own address, or "
+            "set it to the service's URL"
+        )
 
     class Client(anthropic.Anthropic):
         # Where retry waits are reported; ``call`` points it at the run's progress.

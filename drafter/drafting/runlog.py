@@ -4,7 +4,8 @@
 failed); ``recent(n)`` lists the last ones; ``costs(since)`` sums tokens and dollars by model
 and by draft folder. The CLI picks the file (``$DRAFTER_RUN_LOG``, else ``runs.sqlite`` in
 drafter's user folder) and passes it in; a log that cannot be written never stops a draft
-(the caller says so in one line).
+(the caller says so in one line). Reading one that is not a run log (not SQLite, a folder)
+raises ``InputError`` (exit 2) naming the file.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+
+from drafter.errors import InputError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
@@ -83,6 +86,18 @@ class RunLog:
         self.path = path
 
     @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The log opened for ``logs`` and ``costs``: a file that is no run log is bad input."""
+        try:
+            with self._db() as db:
+                yield db
+        except (sqlite3.Error, OSError) as exc:
+            raise InputError(
+                str(self.path),
+                f"cannot read the run log ({exc}); set $DRAFTER_RUN_LOG to another file",
+            ) from None
+
+    @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(self.path, timeout=10)) as db:
@@ -102,7 +117,7 @@ class RunLog:
         """The last ``limit`` calls, oldest first."""
         if not self.path.exists():
             return []
-        with self._db() as db:
+        with self._reading() as db:
             rows = db.execute(
                 f"SELECT {', '.join(_COLUMNS)} FROM calls ORDER BY id DESC LIMIT ?", (limit,)
             ).fetchall()
@@ -113,7 +128,7 @@ class RunLog:
         if not self.path.exists():
             return [], []
         out = []
-        with self._db() as db:
+        with self._reading() as db:
             for key in ("model", "folder"):
                 rows = db.execute(
                     f"SELECT {key}, COUNT(*), SUM(input_tokens), SUM(output_tokens), "
