@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from drafter import __version__
-from drafter.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, DrafterError
+from drafter.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERRUPTED, DrafterError
 
 if TYPE_CHECKING:
     from drafter.sources.library import Entry, Library
@@ -27,12 +27,39 @@ class _Group(click.Group):
         except DrafterError as exc:
             click.echo(f"drafter: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            # Not click's "Aborted!" and exit 1, which would read as "a quote failed".
+            click.echo("\ndrafter: interrupted; nothing half-written was left", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except (OSError, UnicodeError) as exc:
+            # A last net: every adapter translates its own errors, but no file-system
+            # surprise may end in a traceback (DESIGN.md § Trust).
+            from drafter.errors import one_line
+
+            click.echo(f"drafter: error: {one_line(exc)}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="drafter")
-def main() -> None:
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    envvar="DRAFTER_TEMPLATES",
+    help="Use the templates in DIR over the packaged ones [env DRAFTER_TEMPLATES]. "
+    "A templates/ folder in the working directory is never used unless named here.",
+)
+@click.option(
+    "--prompts",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    envvar="DRAFTER_PROMPTS",
+    help="Use the prompts in DIR over the packaged ones [env DRAFTER_PROMPTS].",
+)
+def main(templates: Path | None, prompts: Path | None) -> None:
     """Draft newsletter posts in the house style, with every quote proven against its source."""
+    from drafter import resources
+
+    resources.use_overrides(templates=templates, prompts=prompts)
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -64,6 +91,17 @@ _SOURCES = click.option(
     metavar="FILE|URL",
     help="A source article (.txt, .md, .html or an http(s) URL); repeat for several.",
 )
+_FETCH = click.option(
+    "--fetch",
+    is_flag=True,
+    help="Fetch the URLs the draft's front matter lists (off: a draft "
+    "may come from anyone, and fetching tells its author when it is read).",
+)
+_ALLOW_PRIVATE = click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Allow fetching from loopback, private and link-local addresses (refused by default).",
+)
 
 
 @main.command()
@@ -80,6 +118,8 @@ _SOURCES = click.option(
 )
 @click.option("--output", "-o", type=_PATH, help="Write the report to FILE instead of stdout.")
 @click.option("--strict", is_flag=True, help="Fail unchecked scare quotes and short terms too.")
+@_FETCH
+@_ALLOW_PRIVATE
 def check(
     draft: Path,
     sources: tuple[str, ...],
@@ -87,6 +127,8 @@ def check(
     fmt: str,
     output: Path | None,
     strict: bool,
+    fetch: bool,
+    allow_private: bool,
 ) -> None:
     """Prove where every quote of DRAFT is in its sources, or say why it is not.
 
@@ -95,7 +137,14 @@ def check(
     from drafter.checker import report
     from drafter.checker.check import check_draft
 
-    result = check_draft(draft, sources, strict=strict, library=_library_path(library))
+    result = check_draft(
+        draft,
+        sources,
+        strict=strict,
+        library=_library_path(library),
+        fetch=fetch,
+        allow_private=allow_private,
+    )
     if fmt == "json":
         text = report.to_json(result)
     elif fmt == "md":
@@ -139,6 +188,8 @@ def _library_path(library: str | None) -> Path | None:
 @click.option("--force", is_flag=True, help="Render even with failing quotes (they are marked).")
 @click.option("--copy", is_flag=True, help="Also put the fragment on the clipboard as rich text.")
 @click.option("--strict", is_flag=True, help="Fail unchecked scare quotes and short terms too.")
+@_FETCH
+@_ALLOW_PRIVATE
 def render(
     draft: Path,
     sources: tuple[str, ...],
@@ -148,6 +199,8 @@ def render(
     force: bool,
     copy: bool,
     strict: bool,
+    fetch: bool,
+    allow_private: bool,
 ) -> None:
     """Render DRAFT for publication, only when every quote passes the check.
 
@@ -159,7 +212,14 @@ def render(
     from drafter.publishing.render import render as render_post
 
     text = read_draft_text(draft)
-    result = check_draft(draft, sources, strict=strict, library=_library_path(library))
+    result = check_draft(
+        draft,
+        sources,
+        strict=strict,
+        library=_library_path(library),
+        fetch=fetch,
+        allow_private=allow_private,
+    )
     if read_draft_text(draft) != text:
         # What is rendered must be what was checked (a lead-in edited meanwhile could make
         # a quote misattributed while its text, all the read-back compares, stays the same).
@@ -193,12 +253,13 @@ def render(
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def chunk(source: str, fmt: str) -> None:
+@_ALLOW_PRIVATE
+def chunk(source: str, fmt: str, allow_private: bool) -> None:
     """Show the passages of SOURCE (a file or an http(s) URL) with their ids and offsets."""
     from drafter.sources.chunk import chunk as cut
     from drafter.sources.ingest import load_ref
 
-    src, warning = load_ref(source)
+    src, warning = load_ref(source, allow_private=allow_private)
     if warning:
         click.echo(f"warning: {warning}", err=True)
     passages = cut(src)
@@ -306,6 +367,7 @@ def _print_outcome(outcome: Any) -> None:
 )
 @click.option("--offline", is_flag=True, help="Use the offline drafter (no model, no key).")
 @click.option("--force", is_flag=True, help="Replace an existing draft.md.")
+@_ALLOW_PRIVATE
 def draft(
     sources: tuple[str, ...],
     angle: str,
@@ -315,6 +377,7 @@ def draft(
     model: str | None,
     offline: bool,
     force: bool,
+    allow_private: bool,
 ) -> None:
     """Draft a post in the house style from SOURCES (files or http(s) URLs), check it, and
     write the report.
@@ -329,7 +392,7 @@ def draft(
     from drafter.sources.ingest import is_url
 
     refs = tuple(ref if is_url(ref) else Path(ref) for ref in sources)
-    job = DraftJob(refs, angle, notes, number, out, model, offline, force)
+    job = DraftJob(refs, angle, notes, number, out, model, offline, force, allow_private)
     progress = _Progress()
     try:
         outcome = run_draft(job, api_key=os.environ.get("ANTHROPIC_API_KEY"), progress=progress)
@@ -403,7 +466,8 @@ def _describe(entry: Entry) -> str:
 @sources.command("add")
 @click.argument("refs", nargs=-1, required=True, metavar="FILE|URL…")
 @_library_option
-def sources_add(refs: tuple[str, ...], library: Path | None) -> None:
+@_ALLOW_PRIVATE
+def sources_add(refs: tuple[str, ...], library: Path | None, allow_private: bool) -> None:
     """Add files (.txt, .md, .html) and web pages to the library.
 
     Each source is fetched and extracted completely before it is stored, in one transaction:
@@ -422,7 +486,7 @@ def sources_add(refs: tuple[str, ...], library: Path | None) -> None:
             lib = stack.enter_context(_open(library, create=True))
         for ref in refs:
             try:
-                snap = load_snapshot(ref)
+                snap = load_snapshot(ref, allow_private=allow_private)
             except DrafterError as exc:
                 click.echo(f"drafter: error: {exc}", err=True)
                 failed += 1
@@ -502,7 +566,13 @@ def sources_show(source_id: str, library: Path | None) -> None:
 
 @sources.command("search")
 @click.argument("words")
-@click.option("--limit", default=20, show_default=True, help="At most this many passages.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="At most this many passages.",
+)
 @_library_option
 def sources_search(words: str, limit: int, library: Path | None) -> None:
     """Passages containing every one of WORDS (full-text search), best first."""
