@@ -5,6 +5,7 @@ place (``_Group.invoke``) and become one line on stderr and their exit code."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,19 @@ from drafter.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERRUPTED, 
 if TYPE_CHECKING:
     from drafter.sources.library import Entry, Library
 
-_PATH = click.Path(path_type=Path)
+
+class _UsablePath(click.Path):
+    """A path; one with a NUL byte or a name over 255 bytes is one line, exit 2 (it is
+    converted inside ``_Group.invoke``, which prints drafter's errors)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from drafter.fsutil import usable_path
+
+        usable_path(Path(os.fsdecode(value)))
+        return super().convert(value, param, ctx)
+
+
+_PATH = _UsablePath(path_type=Path)
 
 
 class _Group(click.Group):
@@ -38,6 +51,10 @@ class _Group(click.Group):
 
             click.echo(f"drafter: error: {one_line(exc)}", err=True)
             ctx.exit(EXIT_BAD_INPUT)
+        finally:
+            from drafter import resources
+
+            resources.use_overrides()  # --templates/--prompts hold for this command only
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,14 +62,12 @@ class _Group(click.Group):
 @click.option(
     "--templates",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
-    envvar="DRAFTER_TEMPLATES",
     help="Use the templates in DIR over the packaged ones [env DRAFTER_TEMPLATES]. "
     "A templates/ folder in the working directory is never used unless named here.",
 )
 @click.option(
     "--prompts",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
-    envvar="DRAFTER_PROMPTS",
     help="Use the prompts in DIR over the packaged ones [env DRAFTER_PROMPTS].",
 )
 def main(templates: Path | None, prompts: Path | None) -> None:
@@ -568,7 +583,7 @@ def sources_show(source_id: str, library: Path | None) -> None:
 @click.argument("words")
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=10_000, clamp=True),  # SQLite's LIMIT is 64-bit
     default=20,
     show_default=True,
     help="At most this many passages.",

@@ -19,6 +19,7 @@ from drafter.checker.extract import extract
 from drafter.checker.index import build
 from drafter.checker.verify import verify
 from drafter.errors import InputError, UsageError
+from drafter.fsutil import usable_path
 from drafter.models import CheckResult, Quote, QuoteCheck, Source, Status
 from drafter.sources import frontmatter, ingest
 
@@ -246,7 +247,8 @@ def check_draft(
     are fetched only with ``fetch``; no URL on a private address is fetched unless
     ``allow_private``. ``source_paths`` are the editor's own and are read as given."""
     doc, warnings = read_draft(draft)
-    explicit = {Path(p).resolve() for p in source_paths if not ingest.is_url(p)}
+    local = [Path(p) for p in source_paths if not ingest.is_url(p)]
+    explicit = {Path(usable_path(p)).resolve() for p in local}
     paths = [*source_paths, *ingest.draft_source_paths(draft, doc.meta, explicit)]
     unique = list(dict.fromkeys(p if ingest.is_url(p) else Path(p).resolve() for p in paths))
     urls, skipped = _urls_to_fetch(doc.meta, library, fetch)

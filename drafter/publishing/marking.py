@@ -16,7 +16,8 @@ their bodies here and differ only in their ``Marker``: which quotes to mark and 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
@@ -151,6 +152,31 @@ def _find_quoted(para: Paragraph, text: str, start: int) -> int:
     return first
 
 
+def _holding(paras: Sequence[Paragraph]) -> Callable[[int], list[int]]:
+    """A lookup: line → the paragraphs (indexes, in order) whose lines include it.
+
+    Paragraphs come in document order, so a binary search over their first lines and a
+    running maximum of their last lines find them without a scan of every paragraph per
+    quote: placing quotes stays linear in the draft's size, not quotes × paragraphs.
+    """
+    firsts = [p.line for p in paras]
+    reach: list[int] = []  # the furthest last line of paragraphs 0..i
+    for p in paras:
+        last = p.line + p.text.count("\n")
+        reach.append(max(last, reach[-1]) if reach else last)
+
+    def holding(line: int) -> list[int]:
+        out = []
+        i = bisect_right(firsts, line) - 1
+        while i >= 0 and reach[i] >= line:
+            if paras[i].line + paras[i].text.count("\n") >= line:
+                out.append(i)
+            i -= 1
+        return out[::-1]
+
+    return holding
+
+
 def locate(
     paras: Sequence[Paragraph], checks: Sequence[QuoteCheck]
 ) -> tuple[list[Span], list[QuoteCheck]]:
@@ -158,14 +184,13 @@ def locate(
     spans: list[Span] = []
     missing: list[QuoteCheck] = []
     cursor = [0] * len(paras)  # quotes come in order: search each paragraph past the last one
+    holding = _holding(paras)
     for check in checks:
         q = check.quote
         parts = q.text.split("\n\n")  # the extractor joins continued paragraphs this way
         found: list[Span] = []
-        for i, p in enumerate(paras):
-            last_line = p.line + p.text.count("\n")
-            if not p.line <= q.line <= last_line:
-                continue
+        for i in holding(q.line):
+            p = paras[i]
             line_start = 0
             for _ in range(q.line - p.line):
                 line_start = p.text.index("\n", line_start) + 1

@@ -20,6 +20,7 @@ The rules that keep published quotes honest (DESIGN.md § Invariants 3 and 4):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -72,11 +73,13 @@ def _markdown(post: Post, checks: Sequence[QuoteCheck], strict: bool) -> str:
     spans, _ = locate([p for _, p in paras], checks)
     # The top-level block (its first body line) where each failing quote starts.
     tops = [t.map for t in tokens if t.level == 0 and t.nesting in (0, 1) and t.map is not None]
+    starts = [m[0] for m in tops]  # in order, and top-level blocks do not overlap
     warn: dict[int, list[QuoteCheck]] = {}
     for s in spans:
         if s.first and not s.check.passed(strict):
             at = paras[s.para][1].line - post.first_line
-            top = next((m[0] for m in tops if m[0] <= at < m[1]), at)
+            k = bisect_right(starts, at) - 1
+            top = tops[k][0] if k >= 0 and at < tops[k][1] else at
             warn.setdefault(top, []).append(s.check)
     out: list[str] = []
     for i, line in enumerate(post.body.split("\n")):

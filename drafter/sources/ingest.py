@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from drafter.errors import InputError
+from drafter.fsutil import usable_path
 from drafter.models import Source
 from drafter.sources import frontmatter
 from drafter.sources.ids import sha256, slug
@@ -31,19 +32,6 @@ META_FIELDS = ("title", "publication", "short_name", "url", "author", "date")
 # The largest file drafter reads (a source, a draft, notes): a long article is well under
 # 1 MB, but a whole book or an archive dump as one source (50 MB is tested) still works.
 MAX_FILE_BYTES = 100 * 1024 * 1024
-NAME_MAX = 255  # bytes in one path component, on every common file system
-
-
-def usable_path(path: Path) -> str:
-    """``str(path)``, or ``InputError`` for a path no file system accepts (a NUL byte, a name
-    longer than NAME_MAX bytes): one clear line instead of an OSError or ValueError."""
-    shown = str(path)
-    if "\0" in shown:
-        raise InputError(shown.replace("\0", "\\0"), "the path contains a NUL byte")
-    for part in path.parts:
-        if len(os.fsencode(part)) > NAME_MAX:
-            raise InputError(shown, f"a file name in this path is longer than {NAME_MAX} bytes")
-    return shown
 
 
 def read_bytes(path: Path) -> bytes:
