@@ -16,7 +16,7 @@ their bodies here and differ only in their ``Marker``: which quotes to mark and 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -276,6 +276,21 @@ def _mark_inline(
     current: Span | None = None
     reached_end = False
     dropped_links: list[bool] = []
+    # One sweep along the paragraph (offsets only grow), so a paragraph of n quotes costs n,
+    # not n²: the span boundaries in order, and the spans begun and not yet ended.
+    boundaries = sorted({b for s in spans for b in (s.start, s.end)})
+    by_start = sorted(range(len(spans)), key=lambda k: spans[k].start)
+    begun = 0
+    active: list[int] = []
+
+    def covering(a: int) -> Span | None:
+        """The first span (in ``spans`` order) that covers offset ``a``."""
+        nonlocal begun, active
+        while begun < len(by_start) and spans[by_start[begun]].start <= a:
+            active.append(by_start[begun])
+            begun += 1
+        active = [k for k in active if spans[k].end > a]
+        return spans[min(active)] if active else None
 
     def close() -> None:
         nonlocal current
@@ -310,14 +325,17 @@ def _mark_inline(
             continue
         cuts = {offset, offset + length}
         if tok.type == "text":
-            cuts |= {b for s in spans for b in (s.start, s.end) if offset < b < offset + length}
+            inside = boundaries[
+                bisect_right(boundaries, offset) : bisect_left(boundaries, offset + length)
+            ]
+            cuts.update(inside)
         bounds = sorted(cuts)
         for a, b in pairwise(bounds):
             piece = tok
             if len(bounds) > 2:
                 piece = Token(tok.type, tok.tag, tok.nesting)
                 piece.content = tok.content[a - offset : b - offset]
-            span = next((s for s in spans if s.start <= a < s.end), None)
+            span = covering(a)
             if span is not current:
                 close()
                 if span is not None:
