@@ -31,6 +31,8 @@ from drafter.checker.extract import (
     OPEN_SINGLE,
     STRAIGHT,
     Paragraph,
+    blank_lines,
+    comment_blocks,
     extract_paragraphs,
     flatten,
 )
@@ -50,8 +52,6 @@ def _parser() -> MarkdownIt:
 
 
 MD = _parser()
-# The checker's view, used only to find comment blocks to drop (it knows HTML blocks).
-_MD_HTML = MarkdownIt("commonmark", {"html": True, "typographer": False})
 
 
 def safe_url(url: str) -> bool:
@@ -73,19 +73,8 @@ class Post:
 def split_post(draft_text: str) -> Post:
     """Front matter off; HTML comment blocks (drafter's marks, notes) blanked, lines kept."""
     doc = frontmatter.split(draft_text)
-    lines = doc.body.split("\n")
-    dropped: set[int] = set()
-    for tok in _MD_HTML.parse(doc.body):
-        if (
-            tok.type == "html_block"
-            and tok.level == 0
-            and tok.map is not None
-            and tok.content.lstrip().startswith("<!--")
-            and tok.content.rstrip().endswith("-->")
-        ):
-            dropped.update(range(tok.map[0], tok.map[1]))
-    body = "\n".join("" if i in dropped else line for i, line in enumerate(lines))
-    return Post(doc.meta, body, doc.body_line + 1, frozenset(dropped))
+    dropped = comment_blocks(doc.body)  # the checker drops the same blocks
+    return Post(doc.meta, blank_lines(doc.body, dropped), doc.body_line + 1, dropped)
 
 
 def title_of(post: Post, fallback: str = "") -> str:
