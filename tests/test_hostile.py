@@ -585,3 +585,83 @@ def test_a_read_only_library_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyP
     checked = cli("check", draft, "--library", lib)
     assert checked.exit_code == 0, checked.output
     assert lib.read_bytes() == before
+
+
+# --- 7. raw HTML: the checker and every output agree, and the Markdown output is safe -------
+
+TAGGED_SOURCE = """---
+title: Tags
+publication: Gazette
+---
+The council said the <b>new</b> harbour plan would cost <i>far</i> more than expected this year.
+
+Officials wrote that the budget line <script>alert(1)</script> was approved on Monday.
+
+A third paragraph with enough words to be quoted on its own by the offline drafter today.
+"""
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_literal_html_in_a_source_drafts_and_renders_in_agreement(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """It exited 2 after writing draft.md: the checker read the tags as markup, the
+    renderer showed them as text, and the read-back stopped the render."""
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    src = tmp_path / f"tagged{suffix}"
+    src.write_text(TAGGED_SOURCE, encoding="utf-8")
+    out = tmp_path / "out"
+    result = cli("draft", src, "--angle", "harbour plan costs", "--offline", "--out", out)
+    assert result.exit_code in (0, 1), result.output
+    page = out / "draft.html"
+    if result.exit_code == 0:
+        assert page.exists() and "<script>alert" not in page.read_text(encoding="utf-8")
+    rendered = cli("render", out / "draft.md", "--format", "md")
+    assert rendered.exit_code == result.exit_code, rendered.output
+
+
+HOSTILE_MD = """# A <b>bold</b> headline
+
+The Gazette reports that <img src=x onerror=alert(1)> the plan <b>passed</b>, see
+[evil](javascript:alert(1)), [ent](javascript&#58;alert(3)), [nested [b] x](vbscript:x),
+[rel](/local), [ok](https://example.org), <https://example.org/auto>, <javascript:alert(2)>,
+![pic](data:text/html,x), [linked][ref] and `<code>`.
+
+[ref]: javascript:alert(4)
+
+<script>
+alert(5)
+</script>
+
+<iframe src="javascript:alert(6)"></iframe>
+
+“The council approved the harbour plan on Monday after a long debate.”
+"""
+
+
+def test_markdown_output_carries_no_raw_html_or_script_links(tmp_path: Path) -> None:
+    """``render --format md`` kept raw HTML and javascript: links that the HTML outputs drop;
+    rendered by a permissive Markdown renderer (raw HTML on, any link), it would run them."""
+    from markdown_it import MarkdownIt
+
+    src = tmp_path / "gazette.md"
+    src.write_text(
+        "---\ntitle: G\n---\nThe council approved the harbour plan on Monday after a long "
+        "debate.\n",
+        encoding="utf-8",
+    )
+    draft = tmp_path / "draft.md"
+    draft.write_text(HOSTILE_MD, encoding="utf-8")
+    result = cli("render", draft, "--source", src, "--format", "md")
+    assert result.exit_code == 0, result.output
+    md = result.stdout
+    permissive = MarkdownIt("commonmark", {"html": True})
+    permissive.validateLink = lambda url: True  # type: ignore[method-assign]
+    page = permissive.render(md).lower()
+    for bad in ("<script", "<img", "<iframe", "onerror", "javascript:", "vbscript:", "data:"):
+        assert f'href="{bad}' not in page and f'src="{bad}' not in page, bad
+        if bad.startswith("<"):
+            assert bad not in page, bad  # shown as text: &lt;script
+    assert '<a href="https://example.org">ok</a>' in page
+    assert "“The council approved the harbour plan" in md  # quote text unchanged
+    assert "<code>&lt;code&gt;</code>" in page  # code spans untouched

@@ -89,6 +89,137 @@ def title_of(post: Post, fallback: str = "") -> str:
     return fallback
 
 
+# --- the Markdown output, made safe as the HTML outputs are -----------------------------------
+
+# A scheme (letters, then ":") at the start of a link target; http, https and mailto pass.
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
+_SAFE_AUTOLINK = re.compile(r"<(?:https?:|mailto:)[^<>\s]*>|<[\w.+-]+@[\w.-]+>", re.IGNORECASE)
+_DEFINITION = re.compile(r"^( {0,3})\[([^\]]+)\]:[ \t]*<?([^\s>]*)")
+
+
+def _dangerous(target: str) -> bool:
+    """A link target that could run something where the Markdown is published: any scheme
+    but http, https and mailto (``javascript:``, ``data:``, ``vbscript:``, ``file:``), also
+    written with entities or control characters. Relative targets do no harm."""
+    import html
+
+    cleaned = re.sub(r"[\x00-\x20]", "", html.unescape(target)).lower()
+    return bool(_SCHEME.match(cleaned)) and not safe_url(cleaned)
+
+
+def code_lines(body: str) -> frozenset[int]:
+    """0-based lines of fenced and indented code blocks: shown verbatim, nothing to escape."""
+    out: set[int] = set()
+    for tok in MD.parse(body):
+        if tok.type in ("fence", "code_block") and tok.map is not None:
+            out.update(range(tok.map[0], tok.map[1]))
+    return frozenset(out)
+
+
+def _link_open(line: str, close: int) -> int:
+    """The ``[`` that the ``]`` at ``close`` ends (nested brackets counted), or -1."""
+    depth = 0
+    for i in range(close, -1, -1):
+        if i and line[i - 1] == "\\":
+            continue
+        if line[i] == "]":
+            depth += 1
+        elif line[i] == "[":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def _unsafe_links(line: str) -> str:
+    """Links and images to dangerous targets, made harmless without changing what the
+    checker reads: one that Markdown already shows as text (markdown-it refuses such
+    targets) gets its ``[`` escaped so that no other renderer makes it a link; one it does
+    make a link keeps its text and loses its target, like the ``<a>`` the HTML drops."""
+    definition = _DEFINITION.match(line)
+    if definition and _dangerous(definition.group(3)):
+        return f"{definition.group(1)}\\{line[len(definition.group(1)) :]}"
+    import html
+
+    pos = len(line)
+    while (j := line.rfind("](", 0, pos)) >= 0:
+        pos = j
+        target, end = _target(line, j + 2)
+        i = _link_open(line, j)
+        if i < 0 or not _dangerous(target):
+            continue
+        image = i > 0 and line[i - 1] == "!"
+        if end >= 0 and MD.validateLink(MD.normalizeLink(html.unescape(target))):
+            # A link (or image) in drafter's reading: keep the text a reader sees.
+            start = i - 1 if image else i
+            line = line[:start] + ("" if image else line[i + 1 : j]) + line[end + 1 :]
+        else:
+            line = f"{line[:i]}\\{line[i:]}"
+    return line
+
+
+def _target(line: str, at: int) -> tuple[str, int]:
+    """The link target starting at ``at`` (just after ``](``) and the offset of the ``)``
+    that ends the link, or -1. Parentheses in a target nest, as CommonMark has it."""
+    i = at
+    while i < len(line) and line[i] in " \t":
+        i += 1
+    if line.startswith("<", i):
+        close = line.find(">", i)
+        target, i = (line[i + 1 : close], close + 1) if close >= 0 else ("", len(line))
+    else:
+        start, depth = i, 0
+        while i < len(line) and not line[i].isspace():
+            if line[i] == "(":
+                depth += 1
+            elif line[i] == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            i += 1
+        target = line[start:i]
+    return target, line.find(")", i)
+
+
+def _escape_html(line: str) -> str:
+    """Every ``<`` that could open raw HTML or a link to a dangerous target as ``&lt;``:
+    drafter's parser shows the same text either way, and no other renderer runs it. Code
+    spans and http(s)/mailto autolinks are left alone."""
+    out: list[str] = []
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if c == "`":
+            run = len(line) - len(line[i:].lstrip("`"))
+            ticks = "`" * run
+            end = line.find(ticks, i + run)
+            while end >= 0 and line[end + run : end + run + 1] == "`":
+                end = line.find(ticks, end + run + 1)
+            stop = end + run if end >= 0 else i + run
+            out.append(line[i:stop])
+            i = stop
+            continue
+        if c == "<" and not (i and line[i - 1] == "\\") and not line.startswith("](", i - 2):
+            auto = _SAFE_AUTOLINK.match(line, i)
+            if auto:
+                out.append(auto.group())
+                i = auto.end()
+                continue
+            out.append("&lt;")
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def safe_markdown_line(line: str) -> str:
+    """One line of the published Markdown with raw HTML and dangerous links defused, the
+    text a reader (and the checker) sees unchanged. Not for lines of a code block."""
+    if "<" not in line and "](" not in line and "]:" not in line:
+        return line
+    return _escape_html(_unsafe_links(line))
+
+
 # --- where each checked quote sits in the rendered paragraphs ------------------------------
 
 

@@ -36,7 +36,9 @@ from drafter.publishing.marking import (
     Post,
     block_paragraphs,
     body_html,
+    code_lines,
     locate,
+    safe_markdown_line,
     split_post,
     title_of,
 )
@@ -67,7 +69,8 @@ def fill(name: str, **context: object) -> str:
 
 
 def _markdown(post: Post, checks: Sequence[QuoteCheck], strict: bool) -> str:
-    """The body without front matter or comment blocks; a warning line before failing quotes."""
+    """The body without front matter or comment blocks, raw HTML and script links defused
+    (``safe_markdown_line``); a warning line before failing quotes."""
     tokens = MD.parse(post.body)
     paras = block_paragraphs(tokens, post.first_line)
     spans, _ = locate([p for _, p in paras], checks)
@@ -82,6 +85,7 @@ def _markdown(post: Post, checks: Sequence[QuoteCheck], strict: bool) -> str:
             top = tops[k][0] if k >= 0 and at < tops[k][1] else at
             warn.setdefault(top, []).append(s.check)
     out: list[str] = []
+    verbatim = code_lines(post.body)
     for i, line in enumerate(post.body.split("\n")):
         for check in warn.get(i, []):
             status = check.status.value.replace("_", " ")
@@ -94,7 +98,8 @@ def _markdown(post: Post, checks: Sequence[QuoteCheck], strict: bool) -> str:
             continue
         if i - 1 in post.dropped and not line.strip() and out and not out[-1].strip():
             continue  # a dropped comment block leaves one blank line, not two
-        out.append(line)
+        # Raw HTML and script links are defused as the HTML outputs defuse them.
+        out.append(line if i in verbatim else safe_markdown_line(line))
     return "\n".join(out).strip("\n") + "\n"
 
 
