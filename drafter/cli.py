@@ -16,6 +16,7 @@ from drafter import __version__
 from drafter.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERRUPTED, DrafterError
 
 if TYPE_CHECKING:
+    from drafter.models import CheckResult
     from drafter.sources.library import Entry, Library
 
 
@@ -150,16 +151,8 @@ def check(
     Exit 0 when every quote passes, 1 when any fails (the report is written in full first).
     """
     from drafter.checker import report
-    from drafter.checker.check import check_draft
 
-    result = check_draft(
-        draft,
-        sources,
-        strict=strict,
-        library=_library_path(library),
-        fetch=fetch,
-        allow_private=allow_private,
-    )
+    result = _check(draft, sources, strict, library, fetch, allow_private)
     if fmt == "json":
         text = report.to_json(result)
     elif fmt == "md":
@@ -176,6 +169,27 @@ def check(
         click.echo(report.summary_line(result), err=True)
     if not result.ok:
         sys.exit(EXIT_CHECK_FAILED)
+
+
+def _check(
+    draft: Path,
+    sources: tuple[str, ...],
+    strict: bool,
+    library: str | None,
+    fetch: bool,
+    allow_private: bool,
+) -> CheckResult:
+    """The check that ``check`` reports and ``render`` gates on."""
+    from drafter.checker.check import check_draft
+
+    return check_draft(
+        draft,
+        sources,
+        strict=strict,
+        library=_library_path(library),
+        fetch=fetch,
+        allow_private=allow_private,
+    )
 
 
 def _library_path(library: str | None) -> Path | None:
@@ -222,19 +236,12 @@ def render(
     Exit 1 with the check's report (and no output) while a quote fails, unless --force.
     """
     from drafter.checker import report
-    from drafter.checker.check import check_draft, read_draft_text
+    from drafter.checker.check import read_draft_text
     from drafter.errors import InputError
     from drafter.publishing.render import render as render_post
 
     text = read_draft_text(draft)
-    result = check_draft(
-        draft,
-        sources,
-        strict=strict,
-        library=_library_path(library),
-        fetch=fetch,
-        allow_private=allow_private,
-    )
+    result = _check(draft, sources, strict, library, fetch, allow_private)
     if read_draft_text(draft) != text:
         # What is rendered must be what was checked (a lead-in edited meanwhile could make
         # a quote misattributed while its text, all the read-back compares, stays the same).
