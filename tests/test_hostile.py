@@ -13,6 +13,7 @@ import errno
 import os
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,10 +21,12 @@ from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drafter import fsutil
 from drafter.cli import main
-from drafter.sources import fetch, frontmatter, ingest
+from drafter.sources import fetch, frontmatter, ids, ingest
 
 from .conftest import EXAMPLE
 
@@ -311,6 +314,53 @@ def test_a_source_id_cannot_write_outside_the_draft_folder(
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert all(p.is_relative_to(tmp_path / "d1") or p in victims or p == src for p in written)
     assert list((tmp_path / "d1" / "sources").iterdir())
+
+
+ID_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(["/", "\\", ".", "..", "\0", "-", " ", ":", "~", "\n", "%2e", "Ж", "é"]),
+        st.text(max_size=8),
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=ID_TEXT)
+def test_slug_is_a_safe_file_name_for_any_text(text: str) -> None:
+    sid = ids.slug(text)
+    assert sid and sid == ids.slug(sid)  # never empty; stable when slugged again
+    assert not set(sid) & {"/", "\\", "\0", ".", ":"} and ".." not in sid
+    assert len(sid.encode("utf-8")) <= ids.MAX_ID_BYTES
+    assert all(c.isalnum() or c == "-" or unicodedata.category(c)[0] == "M" for c in sid)
+    folder = Path("/out/draft")
+    target = folder / "sources" / f"{sid}-v2.markdown"
+    assert Path(os.path.normpath(target)).parent == folder / "sources"
+    assert len(target.name.encode("utf-8")) <= 255
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.lists(
+        st.sampled_from(["..", ".", "a", "sources", "x.md", "", "/", "/etc", "link"]), max_size=6
+    ).map("/".join)
+)
+def test_confined_paths_never_resolve_outside_the_folder(
+    tmp_path_factory: pytest.TempPathFactory, value: str
+) -> None:
+    from drafter.errors import InputError
+
+    root = tmp_path_factory.mktemp("confined")
+    inbox = root / "inbox"
+    (inbox / "a" / "sources").mkdir(parents=True, exist_ok=True)
+    if not (inbox / "a" / "link").exists():
+        (inbox / "a" / "link").symlink_to(root)  # a symlink that leads out
+    draft = inbox / "a" / "draft.md"
+    try:
+        path = ingest.confined(draft, value or ".")
+    except InputError:
+        return
+    assert path.resolve().is_relative_to((inbox / "a").resolve())
 
 
 def test_non_ascii_ids_keep_their_letters(tmp_path: Path) -> None:
