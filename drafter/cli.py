@@ -43,7 +43,7 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             # Not click's "Aborted!" and exit 1, which would read as "a quote failed".
-            click.echo("\ndrafter: interrupted; nothing half-written was left", err=True)
+            click.echo("\ndrafter: interrupted; files are written whole or not at all", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except (OSError, UnicodeError) as exc:
             # A last net: every adapter translates its own errors, but no file-system

@@ -294,7 +294,7 @@ def confined(draft_path: Path, value: str, explicit: Collection[Path] = ()) -> P
     except (OSError, RuntimeError) as exc:  # a symlink loop, a name too long
         raise InputError(shown, f"front-matter source {value!r}: {exc}") from None
     if real in explicit or real.is_relative_to(folder):
-        return path
+        return real  # the checked file: a symlink changed after this check is not followed
     raise InputError(
         shown,
         f"front-matter source {value!r} is outside the draft's folder; a draft may name only "
