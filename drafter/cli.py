@@ -5,6 +5,7 @@ place (``_Group.invoke``) and become one line on stderr and their exit code."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,14 +14,26 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from drafter import __version__
-from drafter.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, DrafterError
+from drafter.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERRUPTED, DrafterError
 
 if TYPE_CHECKING:
     from drafter.profile import Profile
     from drafter.sources.ingest import Snapshot
     from drafter.sources.library import Entry, Library
 
-_PATH = click.Path(path_type=Path)
+
+class _UsablePath(click.Path):
+    """A path; one with a NUL byte or a name over 255 bytes is one line, exit 2 (it is
+    converted inside ``_Group.invoke``, which prints drafter's errors)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from drafter.fsutil import usable_path
+
+        usable_path(Path(os.fsdecode(value)))
+        return super().convert(value, param, ctx)
+
+
+_PATH = _UsablePath(path_type=Path)
 
 
 # `drafter --help` lists the commands in the order a post travels through them.
@@ -36,6 +49,21 @@ class _Group(click.Group):
         except DrafterError as exc:
             click.echo(f"drafter: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            # Not click's "Aborted!" and exit 1, which would read as "a quote failed".
+            click.echo("\ndrafter: interrupted; files are written whole or not at all", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except (OSError, UnicodeError) as exc:
+            # A last net: every adapter translates its own errors, but no file-system
+            # surprise may end in a traceback (DESIGN.md § Trust).
+            from drafter.errors import one_line
+
+            click.echo(f"drafter: error: {one_line(exc)}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+        finally:
+            from drafter import resources
+
+            resources.use_overrides()  # --templates/--prompts hold for this command only
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = super().list_commands(ctx)
@@ -50,13 +78,27 @@ class _Group(click.Group):
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.version_option(__version__, prog_name="drafter")
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Use the templates in DIR over the packaged ones [env DRAFTER_TEMPLATES]. "
+    "A templates/ folder in the working directory is never used unless named here.",
+)
+@click.option(
+    "--prompts",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Use the prompts in DIR over the packaged ones [env DRAFTER_PROMPTS].",
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, templates: Path | None, prompts: Path | None) -> None:
     """Draft newsletter posts in the house style, with every quote proven against its source.
 
     Shell completion: eval "$(_DRAFTER_COMPLETE=bash_source drafter)" (zsh_source and
     fish_source for zsh and fish).
     """
+    from drafter import resources
+
+    resources.use_overrides(templates=templates, prompts=prompts)
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())  # `drafter` alone: the help, and exit 0
 
@@ -136,10 +178,16 @@ _SOURCES = click.option(
     help="A source article (.txt, .md, .html or an http(s) URL); repeat for several.",
 )
 
+_FETCH = click.option(
+    "--fetch",
+    is_flag=True,
+    help="Fetch the URLs the draft's front matter lists (off: a draft "
+    "may come from anyone, and fetching tells its author when it is read).",
+)
 _ALLOW_PRIVATE = click.option(
     "--allow-private",
     is_flag=True,
-    help="Let links and URLs reach loopback and private network addresses.",
+    help="Allow fetching from loopback, private and link-local addresses (refused by default).",
 )
 
 _QUOTE_STYLE = click.option(
@@ -174,6 +222,7 @@ _QUOTE_STYLE = click.option(
 )
 @_ALLOW_PRIVATE
 @_QUOTE_STYLE
+@_FETCH
 def check(
     draft: Path,
     sources: tuple[str, ...],
@@ -187,6 +236,7 @@ def check(
     follow_links: bool,
     allow_private: bool,
     quote_style: str | None,
+    fetch: bool,
 ) -> None:
     """Prove where every quote of DRAFT is in its sources, or say why it is not.
 
@@ -207,6 +257,7 @@ def check(
         library=library,
         links=follow_links,
         allow_private=allow_private,
+        fetch=fetch,
         quote_style=quote_style or _profile().quote_style,
     )
     _guard(output, [s.path for s in result.sources if s.path])
@@ -255,6 +306,8 @@ def check(
 )
 @click.option("--strict", is_flag=True, help="Fail unchecked scare quotes and short terms too.")
 @_QUOTE_STYLE
+@_FETCH
+@_ALLOW_PRIVATE
 def render(
     draft: Path,
     sources: tuple[str, ...],
@@ -269,6 +322,8 @@ def render(
     no_title: bool,
     strict: bool,
     quote_style: str | None,
+    fetch: bool,
+    allow_private: bool,
 ) -> None:
     """Render DRAFT for publication, only when every quote passes the check and no [TK: …]
     slot or other placeholder is left.
@@ -290,6 +345,8 @@ def render(
         sources,
         strict=strict,
         library=library,
+        fetch=fetch,
+        allow_private=allow_private,
         quote_style=quote_style or _profile().quote_style,
     )
     if read_draft_text(draft) != text:
@@ -334,12 +391,13 @@ def render(
     show_default=True,
     help="Output format.",
 )
-def chunk(source: str, fmt: str) -> None:
+@_ALLOW_PRIVATE
+def chunk(source: str, fmt: str, allow_private: bool) -> None:
     """Show the passages of SOURCE (a file or an http(s) URL) with their ids and offsets."""
     from drafter.sources.chunk import chunk as cut
     from drafter.sources.ingest import load_ref
 
-    src, warning = load_ref(source)
+    src, warning = load_ref(source, allow_private=allow_private)
     if warning:
         click.echo(f"warning: {warning}", err=True)
     passages = cut(src)
@@ -542,6 +600,7 @@ def _print_outcome(outcome: Any) -> None:
 @click.option(
     "--force", is_flag=True, help="Replace an existing draft.md (the old one is kept as a version)."
 )
+@_ALLOW_PRIVATE
 def draft(
     sources: tuple[str, ...],
     angle: str,
@@ -553,6 +612,7 @@ def draft(
     offline: bool,
     force: bool,
     effort: str | None,
+    allow_private: bool,
 ) -> None:
     """Draft a post in the house style from SOURCES (files or http(s) URLs), check it, and
     write the report.
@@ -583,6 +643,7 @@ def draft(
         profile=newsletter,
         effort=effort,
         log=_run_log(),
+        allow_private=allow_private,
     )
     progress = _Progress()
     try:
@@ -798,7 +859,11 @@ def sources_add(
         linked = [link for link in links if link not in refs]
         for ref in [*refs, *linked]:
             try:
-                snap = _fetch_link(ref, allow_private) if ref in linked else load_snapshot(ref)
+                snap = (
+                    _fetch_link(ref, allow_private)
+                    if ref in linked
+                    else load_snapshot(ref, allow_private=allow_private)
+                )
             except DrafterError as exc:
                 click.echo(f"drafter: error: {exc}", err=True)
                 failed += 1
@@ -930,7 +995,13 @@ def sources_show(source_id: str, library: Path | None, old_library: Path | None)
 
 @sources.command("search", short_help="Find the passages that contain every one of WORDS.")
 @click.argument("words")
-@click.option("--limit", default=20, show_default=True, help="At most this many passages.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1, max=10_000, clamp=True),  # SQLite's LIMIT is 64-bit
+    default=20,
+    show_default=True,
+    help="At most this many passages.",
+)
 @_library_option
 def sources_search(words: str, limit: int, library: Path | None, old_library: Path | None) -> None:
     """Passages containing every one of WORDS (full-text search), best first."""

@@ -11,6 +11,7 @@ EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_MODEL_FAILED = 3
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
 
 
 class DrafterError(Exception):
@@ -72,3 +73,14 @@ class UnverifiedQuotesError(DrafterError):
 
 class RenderMismatchError(DrafterError):
     """A rendered output's quotes differ from the checked ones: a bug that stops the render."""
+
+
+def one_line(exc: BaseException) -> str:
+    """An ``OSError`` (or a decoding or value error) as one line naming the file, if any:
+    ``path: No space left on device``."""
+    if isinstance(exc, OSError):
+        problem = exc.strerror or str(exc)
+        name = exc.filename if exc.filename is not None else ""
+        return f"{name}: {problem}" if name else problem
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__

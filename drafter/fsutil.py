@@ -20,21 +20,45 @@ def _umask() -> int:
     return mask
 
 
+NAME_MAX = 255  # bytes in one path component, on every common file system
+
+
+def usable_path(path: Path) -> str:
+    """``str(path)``, or ``InputError`` for a path no file system accepts (a NUL byte, a name
+    longer than NAME_MAX bytes): one clear line instead of an OSError or ValueError."""
+    shown = str(path)
+    if "\0" in shown:
+        raise InputError(shown.replace("\0", "\\0"), "the path contains a NUL byte")
+    for part in path.parts:
+        if len(os.fsencode(part)) > NAME_MAX:
+            raise InputError(shown, f"a file name in this path is longer than {NAME_MAX} bytes")
+    return shown
+
+
+def _refuse_special(path: Path) -> None:
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # Renaming over /dev/null or a FIFO would replace the device node itself.
+        raise InputError(str(path), "is not a regular file (a device or FIFO); write to a file")
+
+
 def write_atomic(path: Path, text: str, *, overwrite: bool = True, flag: str = "--force") -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename.
 
-    A reader (or a crash) sees the old file or the new one, never a mix. With
-    ``overwrite=False`` an existing file is an error and is left untouched.
+    A reader (or a crash, a full disk, Ctrl-C) sees the old file or the new one, never a
+    mix, and no temporary file is left. With ``overwrite=False`` an existing file is an
+    error and is left untouched. Any ``OSError`` is an ``InputError`` naming ``path``.
     """
+    shown = usable_path(path)
     if path.is_dir():
-        raise InputError(str(path), "is a directory; give a file name to write to")
+        raise InputError(shown, "is a directory; give a file name to write to")
+    _refuse_special(path)
     if not overwrite and path.exists():
-        raise OutputExistsError(str(path), flag)
+        raise OutputExistsError(shown, flag)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise InputError(str(path), f"cannot write: {exc.strerror or exc}") from None
+        raise InputError(shown, f"cannot write: {exc.strerror or exc}") from None
     try:
         # mkstemp makes the file private (0600); give it the mode a plain open() would
         # (or the mode of the file it replaces), so a draft stays readable by the editor.
@@ -46,6 +70,9 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = True, flag: str = "
         if not overwrite and path.exists():
             raise OutputExistsError(str(path), flag)
         Path(tmp).replace(path)
+    except OSError as exc:  # ENOSPC, EDQUOT, EIO, …
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(shown, f"cannot write: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -82,6 +109,7 @@ def refuse_input(
 def keep_version(path: Path) -> Path | None:
     """Keep ``path`` as ``name.vN.ext`` (the next free N), byte for byte and atomically, before
     it is replaced; None when there is no such file. A kept version is never replaced."""
+    _refuse_special(path)  # reading a FIFO or /dev/zero to keep it would never end
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -105,7 +133,9 @@ def keep_version(path: Path) -> Path | None:
                 continue
             return candidate
     except OSError as exc:
-        raise InputError(str(path.parent), f"cannot write: {exc.strerror or exc}") from None
+        raise InputError(
+            str(path), f"cannot keep the previous version: {exc.strerror or exc}"
+        ) from None
     finally:
         Path(tmp).unlink(missing_ok=True)
 

@@ -1,9 +1,12 @@
-"""Templates and prompts: shipped inside the wheel, overridable from the user's folder.
+"""Templates and prompts: shipped inside the wheel, overridable from a folder the user names.
 
-A file ``templates/NAME`` or ``prompts/NAME`` in the current directory (or in the folder
-named by ``DRAFTER_TEMPLATES`` / ``DRAFTER_PROMPTS``) wins over the packaged one, so a writer
-can adjust the house style without touching drafter itself. Rendering is strict: a missing
-variable is an error, never an empty string.
+A file ``NAME`` in the folder given with ``--templates DIR`` / ``--prompts DIR`` (or
+``DRAFTER_TEMPLATES`` / ``DRAFTER_PROMPTS``) wins over the packaged one, so a writer can
+adjust the house style without touching drafter itself. A ``templates/`` or ``prompts/``
+folder that merely sits in the working directory is never used: that folder may have come
+with a draft from someone else (DESIGN.md § Trust). Every template, packaged or not, renders
+in Jinja2's ``SandboxedEnvironment`` (no attribute escapes to Python internals), and
+rendering is strict: a missing variable is an error, never an empty string.
 """
 
 from __future__ import annotations
@@ -15,10 +18,20 @@ from pathlib import Path
 from typing import Literal
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from drafter.errors import DrafterError, InputError
 
 Kind = Literal["templates", "prompts"]
+
+# Folders named on the command line; they win over the environment variables.
+_chosen: dict[Kind, Path | None] = {"templates": None, "prompts": None}
+
+
+def use_overrides(*, templates: Path | None = None, prompts: Path | None = None) -> None:
+    """Use these folders' files over the packaged ones (the CLI's ``--templates``/``--prompts``)."""
+    _chosen["templates"] = templates
+    _chosen["prompts"] = prompts
 
 
 def packaged(kind: Kind) -> Path:
@@ -31,16 +44,20 @@ def packaged(kind: Kind) -> Path:
 
 
 def _search_path(kind: Kind) -> list[str]:
-    override = os.environ.get(f"DRAFTER_{kind.upper()}")
-    local = Path(override) if override else Path.cwd() / kind
-    return [str(local)] if local.is_dir() else []
+    chosen = _chosen[kind] or os.environ.get(f"DRAFTER_{kind.upper()}") or None
+    if chosen is None:
+        return []
+    local = Path(chosen)
+    if not local.is_dir():
+        raise InputError(str(local), f"is not a folder of {kind}")
+    return [str(local)]
 
 
 @cache
 def _environment(kind: Kind, autoescape: bool, search: tuple[str, ...]) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(list(search))] if search else []
     loaders.append(jinja2.FileSystemLoader(str(packaged(kind))))
-    return jinja2.Environment(
+    return SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,
@@ -49,22 +66,22 @@ def _environment(kind: Kind, autoescape: bool, search: tuple[str, ...]) -> jinja
 
 
 def environment(kind: Kind, *, autoescape: bool = False) -> jinja2.Environment:
-    """A Jinja2 environment for ``kind``; HTML templates must pass ``autoescape=True``."""
+    """A sandboxed Jinja2 environment for ``kind``; HTML templates must pass ``autoescape=True``."""
     return _environment(kind, autoescape, tuple(_search_path(kind)))
 
 
 def render(
     kind: Kind, name: str, context: Mapping[str, object], *, autoescape: bool = False
 ) -> str:
-    """Render template ``name``; a broken (user-overridden) template is an ``InputError``
-    naming the file and the line, never a traceback."""
+    """Render template ``name``; a broken or unsafe (user-overridden) template is an
+    ``InputError`` naming the file and the line, never a traceback."""
     env = environment(kind, autoescape=autoescape)
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
         where = exc.filename or name
         raise InputError(where, f"template error at line {exc.lineno}: {exc.message}") from None
-    except jinja2.TemplateError as exc:
+    except jinja2.TemplateError as exc:  # SecurityError (a sandbox escape) is one of these
         raise InputError(name, f"template error: {exc}") from None
 
 

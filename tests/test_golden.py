@@ -119,7 +119,7 @@ def test_a_broken_template_override_is_one_line_and_writes_no_draft(
     args = _offline_draft_here(tmp_path, monkeypatch)
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "draft.md.j2").write_text("# {{ title }\n", encoding="utf-8")
-    result = CliRunner().invoke(main, args)
+    result = CliRunner().invoke(main, ["--templates", str(tmp_path / "templates"), *args])
     assert result.exit_code == 2, result.output
     (line,) = result.stderr.strip().splitlines()[-1:]
     assert "draft.md.j2" in line and "template error at line 1" in line

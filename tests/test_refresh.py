@@ -40,7 +40,7 @@ def test_refresh_stores_a_new_version_and_the_pinned_draft_hears_of_the_changed_
 ) -> None:
     lib = library_env
     url = f"{web.base}/changing"
-    assert run("sources", "add", url).exit_code == 0
+    assert run("sources", "add", "--allow-private", url).exit_code == 0
     with Library(lib) as library:
         (first,) = library.entries()
     draft = tmp_path / "draft.md"
@@ -75,7 +75,7 @@ def test_refresh_stores_a_new_version_and_the_pinned_draft_hears_of_the_changed_
 
 def test_refresh_by_id_and_its_errors(web: Server, library_env: Path) -> None:
     page = Path(__file__).resolve().parent / "fixtures" / "web" / "news.html"
-    assert run("sources", "add", f"{web.base}/news", page).exit_code == 0
+    assert run("sources", "add", "--allow-private", f"{web.base}/news", page).exit_code == 0
     assert "unchanged harbourledger" in refresh("harbourledger")
     for args, problem in (
         (["nosuch"], "nosuch: no such source"),
@@ -90,7 +90,7 @@ def test_refresh_by_id_and_its_errors(web: Server, library_env: Path) -> None:
 
 def test_a_refresh_that_fails_is_one_line(web: Server, library_env: Path) -> None:
     url = f"{web.base}/changing"
-    assert run("sources", "add", url).exit_code == 0
+    assert run("sources", "add", "--allow-private", url).exit_code == 0
     web.changing = b"<html><body><nav>Home</nav></body></html>"
     result = run("sources", "refresh", "--all", "--allow-private")
     assert result.exit_code == 2

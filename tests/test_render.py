@@ -162,10 +162,12 @@ def test_raw_html_in_a_draft_is_shown_as_text(write) -> None:  # type: ignore[no
 
 
 def test_raw_html_cannot_smuggle_an_unchecked_quote_into_the_output(write) -> None:  # type: ignore[no-untyped-def]
-    # The checker reads an HTML block as HTML (no quotes in it); the renderer shows it as text.
-    # The read-back sees the quotation the checker never saw and stops the render.
-    with pytest.raises(render.RenderMismatchError, match=r"never saw: “The plan was a disaster\.”"):
+    # The checker reads raw HTML as the renderers show it, as text: the quotation inside an
+    # HTML block is checked (and fails), so the gate stops it; forced, it is marked.
+    with pytest.raises(render.UnverifiedQuotesError, match="1 quote"):
         _render(write, "<div>\n“The plan was a disaster.”\n</div>\n")
+    forced = _render(write, "<div>\n“The plan was a disaster.”\n</div>\n", force=True)
+    assert '<mark class="quote-failed"' in forced.html and "&lt;div&gt;" in forced.html
 
 
 def test_report_html_from_the_cli(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.usefixtures("local_fetch")
 
 
 def chunks(ref: str) -> dict[str, str]:
-    result = run("chunk", ref, "--format", "json")
+    result = run("chunk", "--allow-private", ref, "--format", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     return {p["id"]: p["text"] for p in data["passages"]}
@@ -60,7 +60,12 @@ def test_news_article_keeps_the_article_and_drops_the_page_furniture(web: Server
 
 def test_metadata_comes_from_the_page(web: Server, tmp_path: Path) -> None:
     lib = tmp_path / "lib.sqlite"
-    assert run("sources", "add", f"{web.base}/news", "--library-path", lib).exit_code == 0
+    assert (
+        run(
+            "sources", "add", "--allow-private", f"{web.base}/news", "--library-path", lib
+        ).exit_code
+        == 0
+    )
     with Library(lib) as library:
         (entry,) = library.entries()
         assert entry.title == "Harbour cranes go electric as port bets on cleaner shipping"
@@ -95,7 +100,7 @@ def test_a_local_html_file_is_a_source(tmp_path: Path) -> None:
 
 
 def test_a_plain_text_url_is_read_like_a_file(web: Server) -> None:
-    result = run("chunk", f"{web.base}/notes.md", "--format", "json")
+    result = run("chunk", "--allow-private", f"{web.base}/notes.md", "--format", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["source"]["title"] == "Field notes"
@@ -105,7 +110,12 @@ def test_a_plain_text_url_is_read_like_a_file(web: Server) -> None:
 def test_redirect_chain_is_followed(web: Server, tmp_path: Path) -> None:
     assert chunks(f"{web.base}/chain/1") == chunks(f"{web.base}/news")
     lib = tmp_path / "lib.sqlite"
-    assert run("sources", "add", f"{web.base}/chain/1", "--library-path", lib).exit_code == 0
+    assert (
+        run(
+            "sources", "add", "--allow-private", f"{web.base}/chain/1", "--library-path", lib
+        ).exit_code
+        == 0
+    )
     with Library(lib) as library:
         (entry,) = library.entries()
         assert entry.origin == f"{web.base}/chain/1"
@@ -136,7 +146,7 @@ def test_a_failed_fetch_is_one_line_exit_2_and_adds_nothing(
     url = f"{web.base}{path}"
     lib = tmp_path / "lib.sqlite"
     started = time.monotonic()
-    result = run("sources", "add", url, "--library-path", lib)
+    result = run("sources", "add", "--allow-private", url, "--library-path", lib)
     assert time.monotonic() - started < 8
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
@@ -146,14 +156,22 @@ def test_a_failed_fetch_is_one_line_exit_2_and_adds_nothing(
     assert "Traceback" not in result.output
     assert not lib.exists()  # not even an empty library
     # The same error from every command that takes a source.
-    checked = run("chunk", url)
+    checked = run("chunk", "--allow-private", url)
     assert checked.exit_code == 2
     assert problem in checked.stderr
 
 
 def test_other_sources_are_still_added_when_one_fails(web: Server, tmp_path: Path) -> None:
     lib = tmp_path / "lib.sqlite"
-    result = run("sources", "add", f"{web.base}/missing", f"{web.base}/news", "--library-path", lib)
+    result = run(
+        "sources",
+        "add",
+        "--allow-private",
+        f"{web.base}/missing",
+        f"{web.base}/news",
+        "--library-path",
+        lib,
+    )
     assert result.exit_code == 2
     assert "added harbourledger" in result.stdout
     with Library(lib) as library:
@@ -163,7 +181,7 @@ def test_other_sources_are_still_added_when_one_fails(web: Server, tmp_path: Pat
 def test_nothing_listening_is_a_clear_error() -> None:
     with serve() as server:
         base = server.base
-    result = run("chunk", f"{base}/news")  # that port is closed now
+    result = run("chunk", "--allow-private", f"{base}/news")  # that port is closed now
     assert result.exit_code == 2
     assert "cannot connect" in result.stderr
 
@@ -172,7 +190,7 @@ def test_user_agent_and_size_cap_stops_reading(web: Server) -> None:
     # The 30 MB body is refused without being downloaded in full: the fetch ends quickly.
     started = time.monotonic()
     with pytest.raises(Exception, match="too large"):
-        fetch.fetch(f"{web.base}/huge-stream")
+        fetch.fetch(f"{web.base}/huge-stream", allow_private=True)
     assert time.monotonic() - started < 5
     assert "drafter/" in fetch.USER_AGENT
 
@@ -191,7 +209,7 @@ question is who pays for the substation,” an analyst said.
 def test_check_accepts_a_url_source(web: Server, tmp_path: Path) -> None:
     draft = tmp_path / "draft.md"
     draft.write_text(DRAFT, encoding="utf-8")
-    result = run("check", draft, "--source", f"{web.base}/news")
+    result = run("check", draft, "--allow-private", "--source", f"{web.base}/news")
     assert result.exit_code == 0, result.output
     assert "harbourledger:p11" in result.stdout
 
@@ -201,11 +219,11 @@ def test_same_url_with_new_content_keeps_both_versions(web: Server, tmp_path: Pa
     url = f"{web.base}/changing"
     original = web.changing
     try:
-        assert run("sources", "add", url, "--library-path", lib).exit_code == 0
-        again = run("sources", "add", url, "--library-path", lib)
+        assert run("sources", "add", "--allow-private", url, "--library-path", lib).exit_code == 0
+        again = run("sources", "add", "--allow-private", url, "--library-path", lib)
         assert "unchanged harbourledger" in again.stdout
         web.changing = original.replace(b"nearly a third", b"almost a third")
-        newer = run("sources", "add", url, "--library-path", lib)
+        newer = run("sources", "add", "--allow-private", url, "--library-path", lib)
         assert "added harbourledger-v2 (version 2" in newer.stdout
     finally:
         web.changing = original
@@ -236,6 +254,7 @@ def test_draft_from_a_url_keeps_a_snapshot_that_checks_later(
     result = run(
         "draft",
         f"{web.base}/news",
+        "--allow-private",
         "--angle",
         "Ports go electric",
         "--number",

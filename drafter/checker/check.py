@@ -21,6 +21,7 @@ from drafter.checker.extract import quote_style as resolve_quote_style
 from drafter.checker.index import build
 from drafter.checker.verify import verify
 from drafter.errors import InputError, UsageError
+from drafter.fsutil import usable_path
 from drafter.models import CheckResult, Quote, QuoteCheck, Source, Status
 from drafter.sources import frontmatter, ingest
 
@@ -220,6 +221,25 @@ def _library_holds(path: Path, shas: Sequence[str]) -> set[str]:
         return {sha for sha in shas if lib.by_sha256(sha)}
 
 
+def _urls_to_fetch(
+    meta: dict[str, object], library: Path | None, fetch: bool
+) -> tuple[dict[str, str], list[str]]:
+    """The trust check for URLs a draft's front matter names (DESIGN.md § Trust): they are
+    fetched only when the editor asks (``fetch``); a pinned snapshot the library holds is
+    read from it instead. Returns URL → pinned sha256 to fetch, and a warning per URL left."""
+    urls = _front_matter_urls(meta)
+    if library is not None and urls:
+        # Pinned snapshots the library holds are read from it, not fetched again.
+        held = _library_holds(library, [sha for sha in urls.values() if sha])
+        urls = {u: sha for u, sha in urls.items() if sha not in held}
+    if fetch:
+        return urls, []
+    return {}, [
+        f"{url}: the draft's front matter lists this URL; not fetched (pass --fetch to fetch it)"
+        for url in urls
+    ]
+
+
 def check_draft(
     draft: Path,
     source_paths: Sequence[Path | str],
@@ -229,12 +249,17 @@ def check_draft(
     links: bool = False,
     allow_private: bool = False,
     quote_style: str = "auto",
+    fetch: bool = False,
 ) -> CheckResult:
     """Check ``draft`` against files and URLs (``source_paths`` and the draft's front
-    matter) and, when ``library`` is given, the source library at that path. ``links``
-    (``--follow-links``): also fetch the pages the draft's lead-ins link, store them in the
-    library (``library``, or the default one) and check each quote against the page its
-    lead-in links; a link that cannot be fetched is a warning in the report.
+    matter) and, when ``library`` is given, the source library at that path.
+
+    Front-matter paths must stay inside the draft's folder (``ingest.confined``); its URLs
+    are fetched only with ``fetch``; no URL on a private address is fetched unless
+    ``allow_private``. ``source_paths`` are the editor's own and are read as given.
+    ``links`` (``--follow-links``): also fetch the pages the draft's lead-ins link, store
+    them in the library (``library``, or the default one) and check each quote against the
+    page its lead-in links; a link that cannot be fetched is a warning in the report.
     ``quote_style``: ``auto``, ``us`` or ``british`` (how single quotes are read)."""
     from drafter.checker.web import drifted, follow_links, outside_article, saved_pages
 
@@ -253,23 +278,23 @@ def check_draft(
             doc.body, str(draft), kept_pages, allow_private=allow_private
         )
         warnings += failed + link_warnings
-    paths = [*source_paths, *ingest.draft_source_paths(draft, doc.meta)]
+    local = [Path(p) for p in source_paths if not ingest.is_url(p)]
+    explicit = {Path(usable_path(p)).resolve() for p in local}
+    paths = [*source_paths, *ingest.draft_source_paths(draft, doc.meta, explicit)]
     unique = list(dict.fromkeys(p if ingest.is_url(p) else Path(p).resolve() for p in paths))
-    urls = _front_matter_urls(doc.meta)
-    if library is not None and urls:
-        # Pinned snapshots the library holds are read from it, not fetched again.
-        held = _library_holds(library, [sha for sha in urls.values() if sha])
-        urls = {u: sha for u, sha in urls.items() if sha not in held}
+    urls, skipped = _urls_to_fetch(doc.meta, library, fetch)
+    warnings += skipped
     if not unique and not urls and library is None and not links:
+        unfetched = " (its front-matter URLs are fetched only with --fetch)" if skipped else ""
         raise UsageError(
-            f"{draft}: no sources to check against; pass --source FILE|URL, --library "
-            "(or list them in the draft's front matter)"
+            f"{draft}: no sources to check against{unfetched}; pass --source FILE|URL, "
+            "--library (or list them in the draft's front matter)"
         )
-    sources, source_warnings = ingest.load_sources(unique)
+    sources, source_warnings = ingest.load_sources(unique, allow_private=allow_private)
     warnings += source_warnings + pinned_warnings(draft, doc.meta, sources)
     fetched = []
     for url, sha in urls.items():
-        src, _ = ingest.load_ref(url)
+        src, _ = ingest.load_ref(url, allow_private=allow_private)
         fetched.append(src)
         if sha and src.sha256 != sha:
             warnings.append(

@@ -63,12 +63,12 @@ class NestingError(DrafterError):
     """Markdown nested deeper than the parser follows: what is inside cannot be checked."""
 
 
-def parser(html: bool = True) -> MarkdownIt:
+def parser(html: bool = False) -> MarkdownIt:
     """The one Markdown parser configuration of the checker and every renderer.
 
     No typographer (quote text is never rewritten) and the same nesting limit everywhere, so
-    that no side drops a block the other shows. ``html``: raw HTML is recognised (the
-    checker) or shown as text (the renderers).
+    that no side drops a block the other shows. Raw HTML is shown as text on both sides;
+    ``html=True`` only to find HTML comment blocks, which both sides drop.
     """
     md = MarkdownIt("commonmark", {"html": html, "typographer": False})
     md.options["maxNesting"] = MAX_NESTING
@@ -89,13 +89,43 @@ def parse(md: MarkdownIt, markdown: str, first_line: int = 1) -> list[Token]:
 
 
 def _parser() -> MarkdownIt:
-    md = parser(html=True)
+    # Raw HTML off, as in every renderer: a tag in a draft or a source is text a reader sees
+    # (and so is checked), never markup that hides words from the checker but not from a
+    # page (DESIGN.md § Trust: the checker and the renderers read the same text).
+    md = parser(html=False)
     # Keep entities and escapes as their own tokens so that we know markup was there.
     md.core.ruler.disable("text_join")
     return md
 
 
 _MD = _parser()
+# Only to find whole HTML comment blocks (drafter's marks, notes to the desk).
+_MD_HTML = parser(html=True)
+
+
+def comment_blocks(markdown: str) -> frozenset[int]:
+    """The 0-based lines of top-level HTML comment blocks: dropped by the checker and by
+    every renderer alike, so no one reads them as text."""
+    if "<!--" not in markdown:
+        return frozenset()
+    lines: set[int] = set()
+    for tok in _MD_HTML.parse(markdown):
+        if (
+            tok.type == "html_block"
+            and tok.level == 0
+            and tok.map is not None
+            and tok.content.lstrip().startswith("<!--")
+            and tok.content.rstrip().endswith("-->")
+        ):
+            lines.update(range(tok.map[0], tok.map[1]))
+    return frozenset(lines)
+
+
+def blank_lines(markdown: str, lines: frozenset[int]) -> str:
+    """``markdown`` with ``lines`` emptied (line numbers kept)."""
+    if not lines:
+        return markdown
+    return "\n".join("" if i in lines else line for i, line in enumerate(markdown.split("\n")))
 
 
 @dataclass
@@ -122,7 +152,7 @@ class Paragraph:
 def paragraphs(markdown: str, first_line: int = 1) -> Iterator[Paragraph]:
     """The text blocks of a Markdown document that may contain quotations."""
     depth = 0
-    tokens = parse(_MD, markdown, first_line)
+    tokens = parse(_MD, blank_lines(markdown, comment_blocks(markdown)), first_line)
     for i, tok in enumerate(tokens):
         if tok.type == "blockquote_open":
             depth += 1
@@ -154,7 +184,7 @@ def flatten(inline: Token, line: int, in_blockquote: bool) -> Paragraph:
             para.code.append((size, size + len(piece)))
         elif kind == "image":
             piece = ""
-        else:  # em/strong/link open-close, html_inline: markup, no text of its own
+        else:  # em/strong/link open-close: markup, no text of its own
             piece = ""
             if kind == "link_open":
                 para.hrefs.append(str(child.attrs.get("href", "")))

@@ -134,8 +134,7 @@ def fetch_link(url: str, *, allow_private: bool = False) -> ingest.Snapshot:
     """The one place a draft's link is fetched (for ``--follow-links``, ``sources add
     --from`` and ``sources refresh``). ``allow_private`` is for the address guard of
     ``sources.fetch`` (loopback and private addresses are refused unless it is set)."""
-    del allow_private  # taken by the fetch once it guards addresses (issue 14)
-    return ingest.load_snapshot(url)
+    return ingest.load_snapshot(url, allow_private=allow_private)
 
 
 # --- drift: quotes no longer in the newest version of a source the draft pins ------------

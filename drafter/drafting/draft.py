@@ -56,6 +56,7 @@ class DraftJob:
     profile: Profile = RTZ  # the newsletter: title pattern, sign-off, disclaimer, quote marks
     effort: str | None = None  # low | medium | high: output_config.effort, when given
     log: Path | None = None  # the run log (SQLite) every model call is appended to
+    allow_private: bool = False  # fetch URL sources on loopback/private addresses too
 
 
 @dataclass(frozen=True)
@@ -115,14 +116,15 @@ def _snapshot(folder: Path, sources: Sequence[Source]) -> list[dict[str, Any]]:
     for s in sources:
         original = Path(s.path) if s.path and not ingest.is_url(s.path) else None
         if original is not None and original.suffix.lower() in (".txt", ".md", ".markdown"):
-            target = folder / "sources" / f"{s.id}{original.suffix}"
+            # ids.slug again: the id becomes a file name, which must stay in the folder.
+            target = folder / "sources" / f"{ids.slug(s.id)}{original.suffix}"
             if original.resolve() != target.resolve():
                 text, _ = ingest.read_text(original)
                 write_atomic(target, text)
         else:
             # A web page or an HTML file: keep the extracted text and its metadata, which
             # is exactly what was quoted (and has the same sha256), as a Markdown snapshot.
-            target = folder / "sources" / f"{s.id}.md"
+            target = folder / "sources" / f"{ids.slug(s.id)}.md"
             meta = {k: getattr(s, k) for k in ingest.META_FIELDS if getattr(s, k)}
             write_atomic(target, frontmatter.dump({"id": s.id, **meta}, s.text))
         entry: dict[str, Any] = {"id": s.id, "path": target.relative_to(folder).as_posix()}
@@ -272,8 +274,10 @@ def _render_html(folder: Path, draft_path: Path, text: str, result: CheckResult)
     return target
 
 
-def _load_sources(paths: Sequence[Path | str], progress: Progress) -> tuple[Source, ...]:
-    sources, warnings = ingest.load_sources(paths)
+def _load_sources(
+    paths: Sequence[Path | str], progress: Progress, allow_private: bool = False
+) -> tuple[Source, ...]:
+    sources, warnings = ingest.load_sources(paths, allow_private=allow_private)
     for w in warnings:
         progress(f"warning: {w}")
     return sources
@@ -339,7 +343,7 @@ def run_draft(
             job.model or contracts.default_model(job.profile.model), job.effort, progress
         )
     )
-    sources = _load_sources(job.sources, progress)
+    sources = _load_sources(job.sources, progress, job.allow_private)
     passages = _passages(sources)
 
     # The sources and passages go to disk before any model call: a failure keeps them.

@@ -16,7 +16,8 @@ their bodies here and differ only in their ``Marker``: which quotes to mark and 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
@@ -29,6 +30,8 @@ from drafter.checker.extract import (
     DOUBLE_PAIRS,
     SINGLE_PAIRS,
     Paragraph,
+    blank_lines,
+    comment_blocks,
     extract_paragraphs,
     flatten,
     parse,
@@ -48,8 +51,6 @@ _SAFE_SCHEMES = ("http:", "https:", "mailto:")
 # straight quotes stay straight and `--` stays `--`, so quote text is never rewritten. The
 # checker's parser settings (``extract.parser``): the same nesting limit on both sides.
 MD: MarkdownIt = parser(html=False)
-# The checker's view, used only to find comment blocks to drop (it knows HTML blocks).
-_MD_HTML = parser(html=True)
 
 
 def safe_url(url: str) -> bool:
@@ -71,19 +72,8 @@ class Post:
 def split_post(draft_text: str) -> Post:
     """Front matter off; HTML comment blocks (drafter's marks, notes) blanked, lines kept."""
     doc = frontmatter.split(draft_text)
-    lines = doc.body.split("\n")
-    dropped: set[int] = set()
-    for tok in _MD_HTML.parse(doc.body):
-        if (
-            tok.type == "html_block"
-            and tok.level == 0
-            and tok.map is not None
-            and tok.content.lstrip().startswith("<!--")
-            and tok.content.rstrip().endswith("-->")
-        ):
-            dropped.update(range(tok.map[0], tok.map[1]))
-    body = "\n".join("" if i in dropped else line for i, line in enumerate(lines))
-    return Post(doc.meta, body, doc.body_line + 1, frozenset(dropped))
+    dropped = comment_blocks(doc.body)  # the checker drops the same blocks
+    return Post(doc.meta, blank_lines(doc.body, dropped), doc.body_line + 1, dropped)
 
 
 def title_of(post: Post, fallback: str = "") -> str:
@@ -96,6 +86,137 @@ def title_of(post: Post, fallback: str = "") -> str:
         if tok.type == "heading_open" and tok.tag == "h1":
             return tokens[i + 1].content
     return fallback
+
+
+# --- the Markdown output, made safe as the HTML outputs are -----------------------------------
+
+# A scheme (letters, then ":") at the start of a link target; http, https and mailto pass.
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
+_SAFE_AUTOLINK = re.compile(r"<(?:https?:|mailto:)[^<>\s]*>|<[\w.+-]+@[\w.-]+>", re.IGNORECASE)
+_DEFINITION = re.compile(r"^( {0,3})\[([^\]]+)\]:[ \t]*<?([^\s>]*)")
+
+
+def _dangerous(target: str) -> bool:
+    """A link target that could run something where the Markdown is published: any scheme
+    but http, https and mailto (``javascript:``, ``data:``, ``vbscript:``, ``file:``), also
+    written with entities or control characters. Relative targets do no harm."""
+    import html
+
+    cleaned = re.sub(r"[\x00-\x20]", "", html.unescape(target)).lower()
+    return bool(_SCHEME.match(cleaned)) and not safe_url(cleaned)
+
+
+def code_lines(body: str) -> frozenset[int]:
+    """0-based lines of fenced and indented code blocks: shown verbatim, nothing to escape."""
+    out: set[int] = set()
+    for tok in MD.parse(body):
+        if tok.type in ("fence", "code_block") and tok.map is not None:
+            out.update(range(tok.map[0], tok.map[1]))
+    return frozenset(out)
+
+
+def _link_open(line: str, close: int) -> int:
+    """The ``[`` that the ``]`` at ``close`` ends (nested brackets counted), or -1."""
+    depth = 0
+    for i in range(close, -1, -1):
+        if i and line[i - 1] == "\\":
+            continue
+        if line[i] == "]":
+            depth += 1
+        elif line[i] == "[":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def _unsafe_links(line: str) -> str:
+    """Links and images to dangerous targets, made harmless without changing what the
+    checker reads: one that Markdown already shows as text (markdown-it refuses such
+    targets) gets its ``[`` escaped so that no other renderer makes it a link; one it does
+    make a link keeps its text and loses its target, like the ``<a>`` the HTML drops."""
+    definition = _DEFINITION.match(line)
+    if definition and _dangerous(definition.group(3)):
+        return f"{definition.group(1)}\\{line[len(definition.group(1)) :]}"
+    import html
+
+    pos = len(line)
+    while (j := line.rfind("](", 0, pos)) >= 0:
+        pos = j
+        target, end = _target(line, j + 2)
+        i = _link_open(line, j)
+        if i < 0 or not _dangerous(target):
+            continue
+        image = i > 0 and line[i - 1] == "!"
+        if end >= 0 and MD.validateLink(MD.normalizeLink(html.unescape(target))):
+            # A link (or image) in drafter's reading: keep the text a reader sees.
+            start = i - 1 if image else i
+            line = line[:start] + ("" if image else line[i + 1 : j]) + line[end + 1 :]
+        else:
+            line = f"{line[:i]}\\{line[i:]}"
+    return line
+
+
+def _target(line: str, at: int) -> tuple[str, int]:
+    """The link target starting at ``at`` (just after ``](``) and the offset of the ``)``
+    that ends the link, or -1. Parentheses in a target nest, as CommonMark has it."""
+    i = at
+    while i < len(line) and line[i] in " \t":
+        i += 1
+    if line.startswith("<", i):
+        close = line.find(">", i)
+        target, i = (line[i + 1 : close], close + 1) if close >= 0 else ("", len(line))
+    else:
+        start, depth = i, 0
+        while i < len(line) and not line[i].isspace():
+            if line[i] == "(":
+                depth += 1
+            elif line[i] == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            i += 1
+        target = line[start:i]
+    return target, line.find(")", i)
+
+
+def _escape_html(line: str) -> str:
+    """Every ``<`` that could open raw HTML or a link to a dangerous target as ``&lt;``:
+    drafter's parser shows the same text either way, and no other renderer runs it. Code
+    spans and http(s)/mailto autolinks are left alone."""
+    out: list[str] = []
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if c == "`":
+            run = len(line) - len(line[i:].lstrip("`"))
+            ticks = "`" * run
+            end = line.find(ticks, i + run)
+            while end >= 0 and line[end + run : end + run + 1] == "`":
+                end = line.find(ticks, end + run + 1)
+            stop = end + run if end >= 0 else i + run
+            out.append(line[i:stop])
+            i = stop
+            continue
+        if c == "<" and not (i and line[i - 1] == "\\") and not line.startswith("](", i - 2):
+            auto = _SAFE_AUTOLINK.match(line, i)
+            if auto:
+                out.append(auto.group())
+                i = auto.end()
+                continue
+            out.append("&lt;")
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def safe_markdown_line(line: str) -> str:
+    """One line of the published Markdown with raw HTML and dangerous links defused, the
+    text a reader (and the checker) sees unchanged. Not for lines of a code block."""
+    if "<" not in line and "](" not in line and "]:" not in line:
+        return line
+    return _escape_html(_unsafe_links(line))
 
 
 # --- where each checked quote sits in the rendered paragraphs ------------------------------
@@ -150,6 +271,31 @@ def _find_quoted(para: Paragraph, text: str, start: int) -> int:
     return first
 
 
+def _holding(paras: Sequence[Paragraph]) -> Callable[[int], list[int]]:
+    """A lookup: line → the paragraphs (indexes, in order) whose lines include it.
+
+    Paragraphs come in document order, so a binary search over their first lines and a
+    running maximum of their last lines find them without a scan of every paragraph per
+    quote: placing quotes stays linear in the draft's size, not quotes × paragraphs.
+    """
+    firsts = [p.line for p in paras]
+    reach: list[int] = []  # the furthest last line of paragraphs 0..i
+    for p in paras:
+        last = p.line + p.text.count("\n")
+        reach.append(max(last, reach[-1]) if reach else last)
+
+    def holding(line: int) -> list[int]:
+        out = []
+        i = bisect_right(firsts, line) - 1
+        while i >= 0 and reach[i] >= line:
+            if paras[i].line + paras[i].text.count("\n") >= line:
+                out.append(i)
+            i -= 1
+        return out[::-1]
+
+    return holding
+
+
 def locate(
     paras: Sequence[Paragraph], checks: Sequence[QuoteCheck]
 ) -> tuple[list[Span], list[QuoteCheck]]:
@@ -157,14 +303,13 @@ def locate(
     spans: list[Span] = []
     missing: list[QuoteCheck] = []
     cursor = [0] * len(paras)  # quotes come in order: search each paragraph past the last one
+    holding = _holding(paras)
     for check in checks:
         q = check.quote
         parts = q.text.split("\n\n")  # the extractor joins continued paragraphs this way
         found: list[Span] = []
-        for i, p in enumerate(paras):
-            last_line = p.line + p.text.count("\n")
-            if not p.line <= q.line <= last_line:
-                continue
+        for i in holding(q.line):
+            p = paras[i]
             line_start = 0
             for _ in range(q.line - p.line):
                 line_start = p.text.index("\n", line_start) + 1
@@ -252,6 +397,21 @@ def _mark_inline(
     current: Span | None = None
     reached_end = False
     dropped_links: list[bool] = []
+    # One sweep along the paragraph (offsets only grow), so a paragraph of n quotes costs n,
+    # not n²: the span boundaries in order, and the spans begun and not yet ended.
+    boundaries = sorted({b for s in spans for b in (s.start, s.end)})
+    by_start = sorted(range(len(spans)), key=lambda k: spans[k].start)
+    begun = 0
+    active: list[int] = []
+
+    def covering(a: int) -> Span | None:
+        """The first span (in ``spans`` order) that covers offset ``a``."""
+        nonlocal begun, active
+        while begun < len(by_start) and spans[by_start[begun]].start <= a:
+            active.append(by_start[begun])
+            begun += 1
+        active = [k for k in active if spans[k].end > a]
+        return spans[min(active)] if active else None
 
     def close() -> None:
         nonlocal current
@@ -286,14 +446,17 @@ def _mark_inline(
             continue
         cuts = {offset, offset + length}
         if tok.type == "text":
-            cuts |= {b for s in spans for b in (s.start, s.end) if offset < b < offset + length}
+            inside = boundaries[
+                bisect_right(boundaries, offset) : bisect_left(boundaries, offset + length)
+            ]
+            cuts.update(inside)
         bounds = sorted(cuts)
         for a, b in pairwise(bounds):
             piece = tok
             if len(bounds) > 2:
                 piece = Token(tok.type, tok.tag, tok.nesting)
                 piece.content = tok.content[a - offset : b - offset]
-            span = next((s for s in spans if s.start <= a < s.end), None)
+            span = covering(a)
             if span is not current:
                 close()
                 if span is not None:

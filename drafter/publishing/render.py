@@ -21,6 +21,7 @@ The rules that keep published quotes honest (DESIGN.md § Invariants 3 and 4):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -37,8 +38,10 @@ from drafter.publishing.marking import (
     Post,
     block_paragraphs,
     body_html,
+    code_lines,
     locate,
     mark_placeholders,
+    safe_markdown_line,
     split_post,
     title_of,
 )
@@ -71,16 +74,19 @@ def fill(name: str, **context: object) -> str:
 def _markdown(
     post: Post, checks: Sequence[QuoteCheck], strict: bool, slots: Sequence[Placeholder] = ()
 ) -> str:
-    """The body without front matter or comment blocks; a warning line before failing quotes
-    and before each block that still holds a placeholder."""
+    """The body without front matter or comment blocks, raw HTML and script links defused
+    (``safe_markdown_line``); a warning line before failing quotes and before each block
+    that still holds a placeholder."""
     tokens = MD.parse(post.body)
     paras = block_paragraphs(tokens, post.first_line)
     spans, _ = locate([p for _, p in paras], checks)
     # The top-level block (its first body line) where each failing quote starts.
     tops = [t.map for t in tokens if t.level == 0 and t.nesting in (0, 1) and t.map is not None]
+    starts = [m[0] for m in tops]  # in order, and top-level blocks do not overlap
 
     def top_of(at: int) -> int:
-        return next((m[0] for m in tops if m[0] <= at < m[1]), at)
+        k = bisect_right(starts, at) - 1
+        return tops[k][0] if k >= 0 and at < tops[k][1] else at
 
     warn: dict[int, list[str]] = {}
     for s in spans:
@@ -97,6 +103,7 @@ def _markdown(
                 f"**⚠ PLACEHOLDER, line {slot.line}: fill it in before publishing.**"
             )
     out: list[str] = []
+    verbatim = code_lines(post.body)
     for i, line in enumerate(post.body.split("\n")):
         for text in dict.fromkeys(warn.get(i, [])):
             out += [text, ""]
@@ -104,7 +111,8 @@ def _markdown(
             continue
         if i - 1 in post.dropped and not line.strip() and out and not out[-1].strip():
             continue  # a dropped comment block leaves one blank line, not two
-        out.append(line)
+        # Raw HTML and script links are defused as the HTML outputs defuse them.
+        out.append(line if i in verbatim else safe_markdown_line(line))
     return "\n".join(out).strip("\n") + "\n"
 
 

@@ -8,14 +8,25 @@ too large, a PDF or an image where a page was expected) becomes an ``InputError`
 URL, so the command line prints one line and exits 2.
 
 Limits are module constants so that tests (and a future config file) can lower them.
+
+Trust (DESIGN.md § Trust): a URL may come from someone else's draft, so ``guard`` refuses any
+address that is not public (loopback, private, link-local, shared, reserved, multicast, and
+IPv6 forms that embed one) unless ``allow_private``. It runs on the URL asked for and on every
+redirect hop, checks every address the host resolves to, and the connection itself is made
+to an address that was checked (``_PublicOnly``), so a DNS answer that changes between the
+check and the connection cannot reach an internal host.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import time
+import typing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import httpcore
 import httpx
 
 from drafter import __version__
@@ -121,20 +132,117 @@ def _mb(n: int) -> str:
     return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.0f} KB"
 
 
-def fetch(url: str) -> Fetched:
-    """GET ``url`` (following at most MAX_REDIRECTS redirects) and return the page."""
+# --- which addresses may be fetched ---------------------------------------------------------
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+ALLOW_PRIVATE_HINT = "pass --allow-private to fetch it anyway"
+
+
+class _Refused(Exception):
+    """A host that is, or resolves to, an address that is not public."""
+
+    def __init__(self, host: str, address: str) -> None:
+        super().__init__(f"{host} is not a public address ({address})")
+        self.host = host
+        self.address = address
+
+
+def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """True for an address on the public internet; IPv6 forms that carry an IPv4 address
+    (mapped, 6to4, Teredo, NAT64) are judged by the address they carry."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            return _public(embedded)
+    return ip.is_global and not ip.is_multicast
+
+
+def _public_addresses(host: str) -> list[str]:
+    """Every address ``host`` resolves to, all public; else ``_Refused`` (or ``OSError``
+    when it does not resolve)."""
+    bare = host.strip("[]")
+    infos = socket.getaddrinfo(bare, None, type=socket.SOCK_STREAM)
+    found = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    for text in found:
+        if not _public(ipaddress.ip_address(text.split("%")[0])):
+            raise _Refused(bare, text)
+    return found
+
+
+def guard(url: str, *, allow_private: bool) -> None:
+    """Refuse ``url`` (``InputError``) unless it is an http(s) URL whose host resolves only to
+    public addresses, or ``allow_private`` is set. Every fetch drafter makes, and each of
+    its redirect hops, goes through here."""
     if not is_url(url):
         raise InputError(url, "not an http(s) URL")
+    if allow_private:
+        return
+    try:
+        host = httpx.URL(url).host
+    except httpx.InvalidURL as exc:
+        raise InputError(url, f"not a valid web address ({_reason(exc)})") from None
+    if not host:
+        raise InputError(url, "not a valid web address (no host)")
+    try:
+        _public_addresses(host)
+    except _Refused as exc:
+        raise InputError(url, f"refused: {exc}; {ALLOW_PRIVATE_HINT}") from None
+    except (OSError, UnicodeError) as exc:
+        raise InputError(url, f"cannot connect (cannot resolve {host}: {_reason(exc)})") from None
+
+
+class _PublicOnly(httpcore.SyncBackend):
+    """Connects only to public addresses, to an address checked just now: the host is
+    resolved here once and the connection goes to that address (TLS still names the host)."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        try:
+            address = _public_addresses(host)[0]
+        except OSError as exc:
+            raise httpcore.ConnectError(str(exc)) from None
+        return super().connect_tcp(address, port, timeout, local_address, socket_options)
+
+
+def _transport(allow_private: bool) -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport()
+    if not allow_private:
+        # httpx takes no network backend of its own; its pool is replaced by the same pool
+        # with one that refuses private addresses at connect time.
+        transport._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(), network_backend=_PublicOnly()
+        )
+    return transport
+
+
+def fetch(url: str, *, allow_private: bool = False) -> Fetched:
+    """GET ``url`` (following at most MAX_REDIRECTS redirects) and return the page.
+
+    Without ``allow_private``, a URL or a redirect to an address that is not public is an
+    ``InputError`` (see ``guard``)."""
+    guard(url, allow_private=allow_private)
     deadline = time.monotonic() + TOTAL_TIME
     timeout = httpx.Timeout(TIMEOUT)
     seen = [url]
     try:
         with httpx.Client(
-            timeout=timeout, headers={"User-Agent": USER_AGENT}, follow_redirects=False
+            timeout=timeout,
+            headers={"User-Agent": USER_AGENT},
+            follow_redirects=False,
+            transport=_transport(allow_private),
+            trust_env=False,  # a proxy would make the connect-time address check moot
         ) as client:
             request = client.build_request("GET", url)
             # Redirects are followed by hand so that a loop is named as a loop, and a
-            # redirect to a non-web scheme is refused.
+            # redirect to a non-web scheme or a private address is refused.
             for _hop in range(MAX_REDIRECTS + 1):
                 response = client.send(request, stream=True)
                 try:
@@ -147,6 +255,7 @@ def fetch(url: str) -> Fetched:
                             raise InputError(
                                 url, f"redirects in a loop ({' → '.join([*seen, target])})"
                             )
+                        guard(target, allow_private=allow_private)
                         seen.append(target)
                         request = nxt
                         continue
@@ -171,6 +280,8 @@ def fetch(url: str) -> Fetched:
         raise InputError(
             url, f"timed out: the server did not answer within {TIMEOUT:g} s"
         ) from None
+    except _Refused as exc:
+        raise InputError(url, f"refused: {exc}; {ALLOW_PRIVATE_HINT}") from None
     except httpx.ConnectError as exc:
         raise InputError(url, f"cannot connect ({_reason(exc)})") from None
     except httpx.RemoteProtocolError as exc:

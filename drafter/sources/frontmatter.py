@@ -2,6 +2,12 @@
 
 Takes the document text; returns the metadata mapping, the body and the number of lines the
 front matter took (so that line numbers in the body can be reported as lines of the file).
+
+Front matter may come from anyone's draft or source, so its work is bounded: YAML aliases are
+refused (a few hundred bytes of nested aliases expand to gigabytes: the "billion laughs"),
+nesting deeper than MAX_DEPTH is refused before the parser recurses, and anything else the
+YAML library or Python cannot turn into values (a 5,001-digit integer, a date that does not
+exist) is a ``FrontMatterError``, one line, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,8 +21,34 @@ import yaml
 _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
+MAX_DEPTH = 64  # levels of nested lists and mappings; real front matter uses two or three
+
+
 class FrontMatterError(ValueError):
     """The front matter is there but is not a YAML mapping."""
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """``SafeLoader`` without aliases and with a bound on nesting: work linear in the text."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def _refuse(self, problem: str) -> yaml.composer.ComposerError:
+        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        return yaml.composer.ComposerError(None, None, problem, mark)
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            raise self._refuse("uses a YAML alias (*name), which drafter does not expand")
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise self._refuse(f"is nested more than {MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 @dataclass(frozen=True)
@@ -32,17 +64,31 @@ def split(text: str) -> Document:
     if not m:
         return Document({}, text, 0, 0)
     try:
-        meta = yaml.safe_load(m.group(1) or "") or {}
+        meta = yaml.load(m.group(1) or "", Loader=_BoundedLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(exc, "problem", None)
+        if isinstance(problem, str) and problem.startswith(("uses a YAML", "is nested")):
+            raise FrontMatterError(f"front matter{where} {problem}") from None
         raise FrontMatterError(f"front matter is not valid YAML{where}") from None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        # int("9" * 5001) exceeds Python's digit limit; a date like 2025-02-30 does not exist.
+        reason = " ".join(str(exc).split(";")[0].split())[:120]
+        raise FrontMatterError(f"front matter has a value drafter cannot read ({reason})") from None
     if not isinstance(meta, dict):
         raise FrontMatterError("front matter must be a YAML mapping of field: value")
     return Document(meta, text[m.end() :], text.count("\n", 0, m.end()), m.end())
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes a value shared twice in full: ``split`` refuses aliases, even drafter's own."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def dump(meta: dict[str, Any], body: str) -> str:
     """The document with ``meta`` as front matter (keys kept in the given order)."""
-    head = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
+    head = yaml.dump(meta, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100)
     return f"---\n{head}---\n\n{body.lstrip()}"

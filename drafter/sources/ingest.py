@@ -10,13 +10,16 @@ unusable becomes an ``InputError`` naming the file or URL and the problem.
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterable, Sequence
+import os
+import stat
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from drafter.errors import InputError
+from drafter.fsutil import usable_path
 from drafter.models import Source
 from drafter.sources import frontmatter
 from drafter.sources.charset import encoding_name, guess_encoding
@@ -27,19 +30,52 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 META_FIELDS = ("title", "publication", "short_name", "url", "author", "date")
+# The largest file drafter reads (a source, a draft, notes): a long article is well under
+# 1 MB, but a whole book or an archive dump as one source (50 MB is tested) still works.
+MAX_FILE_BYTES = 100 * 1024 * 1024
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes; a missing file, a directory or a read error is an ``InputError``."""
-    shown = str(path)
-    if not path.exists():
-        raise InputError(shown, "no such file")
-    if path.is_dir():
-        raise InputError(shown, "is a directory, not a file")
+    """The file's bytes, at most MAX_FILE_BYTES of them.
+
+    Only a regular file is read: a directory, a device (``/dev/zero``), a FIFO or a socket is
+    an ``InputError``, as are a missing file, a file over the cap and a read error. The file is
+    opened without blocking (a FIFO would wait for a writer forever) and checked on the open
+    descriptor, so it cannot be swapped between the check and the read.
+    """
+    shown = usable_path(path)
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise InputError(shown, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(shown, "is a directory, not a file") from None
     except OSError as exc:
         raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(shown, "is a directory, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(shown, "is not a regular file (a device, FIFO or socket)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise InputError(shown, _too_large(info.st_size))
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(MAX_FILE_BYTES + 1)  # a file growing while read stops at the cap
+    except OSError as exc:
+        raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(shown, _too_large(len(data)))
+    return data
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"is too large ({size / 1_048_576:.1f} MB; drafter reads files up to "
+        f"{MAX_FILE_BYTES // 1_048_576} MB)"
+    )
 
 
 def read_text(path: Path) -> tuple[str, str | None]:
@@ -97,8 +133,10 @@ def source_from_text(
     except frontmatter.FrontMatterError as exc:
         raise InputError(path or fallback_id, str(exc)) from None
     meta = {k: "" if doc.meta.get(k) is None else str(doc.meta[k]).strip() for k in META_FIELDS}
-    # The file's name is what the user typed, so it makes the most predictable id.
-    sid = str(doc.meta.get("id") or "").strip() or slug(fallback_id or meta["short_name"])
+    # The file's name is what the user typed, so it makes the most predictable id. A
+    # front-matter id is untrusted text like any other: it becomes a file name in `draft`.
+    given = str(doc.meta.get("id") or "").strip()
+    sid = slug(given) if given else slug(fallback_id or meta["short_name"])
     body = doc.body.strip("\n")
     return Source(id=sid, text=body, sha256=sha256(body), path=path, format=fmt, **meta)
 
@@ -144,11 +182,11 @@ def _html_file(path: Path) -> Snapshot:
     return Snapshot(src, data, origin, str(path), _now(), "text/html", note)
 
 
-def _url(url: str) -> Snapshot:
+def _url(url: str, allow_private: bool) -> Snapshot:
     from drafter.sources.fetch import fetch
     from drafter.sources.html import fallback_id, source_from_html
 
-    page = fetch(url)
+    page = fetch(url, allow_private=allow_private)
     note = None
     if page.is_html:
         src, note = source_from_html(
@@ -173,10 +211,11 @@ def is_url(ref: str | Path) -> bool:
     return isinstance(ref, str) and ref.lower().startswith(("http://", "https://"))
 
 
-def load_snapshot(ref: str | Path) -> Snapshot:
-    """A file (.txt, .md, .html) or an http(s) URL, with its original bytes."""
+def load_snapshot(ref: str | Path, *, allow_private: bool = False) -> Snapshot:
+    """A file (.txt, .md, .html) or an http(s) URL, with its original bytes. A URL on a
+    private address is refused unless ``allow_private`` (``fetch.guard``)."""
     if is_url(ref):
-        return _url(str(ref))
+        return _url(str(ref), allow_private)
     path = Path(ref)
     if path.suffix.lower() in HTML_SUFFIXES:
         return _html_file(path)
@@ -204,27 +243,34 @@ def unique_ids(sources: Iterable[Source]) -> tuple[Source, ...]:
     return tuple(out)
 
 
-def load_ref(ref: str | Path) -> tuple[Source, str | None]:
-    """A source from a file path or an http(s) URL."""
+def load_ref(ref: str | Path, *, allow_private: bool = False) -> tuple[Source, str | None]:
+    """A source from a file path or an http(s) URL (see ``load_snapshot``)."""
     if is_url(ref):
-        snap = _url(str(ref))
+        snap = _url(str(ref), allow_private)
         return snap.source, snap.warning
     return load_source(Path(ref))
 
 
-def load_sources(paths: Sequence[Path | str]) -> tuple[tuple[Source, ...], list[str]]:
+def load_sources(
+    paths: Sequence[Path | str], *, allow_private: bool = False
+) -> tuple[tuple[Source, ...], list[str]]:
     warnings = []
     sources = []
     for p in paths:
-        src, warning = load_ref(p)
+        src, warning = load_ref(p, allow_private=allow_private)
         sources.append(src)
         if warning:
             warnings.append(warning)
     return unique_ids(sources), warnings
 
 
-def draft_source_paths(draft_path: Path, meta: dict[str, Any]) -> list[Path]:
-    """Source files a generated draft lists in its front matter, relative to the draft."""
+def draft_source_paths(
+    draft_path: Path, meta: dict[str, Any], explicit: Collection[Path] = ()
+) -> list[Path]:
+    """Source files a generated draft lists in its front matter, relative to the draft.
+
+    Each must lie inside the draft's folder (``confined``) unless it is one of ``explicit``
+    (resolved paths the editor passed with ``--source``)."""
     entries = meta.get("sources") or []
     if not isinstance(entries, list):
         raise InputError(str(draft_path), "front matter 'sources' must be a list")
@@ -232,6 +278,31 @@ def draft_source_paths(draft_path: Path, meta: dict[str, Any]) -> list[Path]:
     for entry in entries:
         value = entry.get("path") if isinstance(entry, dict) else entry
         if isinstance(value, str) and value:
-            p = Path(value)
-            paths.append(p if p.is_absolute() else draft_path.parent / p)
+            paths.append(confined(draft_path, value, explicit))
     return paths
+
+
+def confined(draft_path: Path, value: str, explicit: Collection[Path] = ()) -> Path:
+    """The trust check for a path a draft's front matter names (DESIGN.md § Trust).
+
+    A draft may come from anyone, so its front matter may name only files inside the
+    draft's own folder: ``..``, an absolute path elsewhere or a symlink that leads out is an
+    ``InputError``, unless the file it resolves to is in ``explicit`` (the editor named it).
+    """
+    shown = str(draft_path)
+    if "\0" in value:
+        raise InputError(shown, "a front-matter source path contains a NUL byte")
+    folder = draft_path.parent.resolve()
+    given = Path(value)
+    path = given if given.is_absolute() else draft_path.parent / given
+    try:
+        real = path.resolve()  # follows every symlink on the way
+    except (OSError, RuntimeError) as exc:  # a symlink loop, a name too long
+        raise InputError(shown, f"front-matter source {value!r}: {exc}") from None
+    if real in explicit or real.is_relative_to(folder):
+        return real  # the checked file: a symlink changed after this check is not followed
+    raise InputError(
+        shown,
+        f"front-matter source {value!r} is outside the draft's folder; a draft may name only "
+        "files beside it (pass the file with --source if you trust it)",
+    )

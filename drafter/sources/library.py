@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from drafter.errors import InputError
+from drafter.fsutil import usable_path
 from drafter.models import Passage, Source
 from drafter.sources.chunk import chunk
 from drafter.sources.ingest import Snapshot
@@ -166,12 +167,32 @@ def _spread(groups: Sequence[tuple[str, ...]], most: int) -> list[tuple[str, ...
     return out
 
 
+def _writable(path: Path) -> bool:
+    """Whether this process may write the library and the folder its journal files go in."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    if not read_only:
+        return sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    uri = path.resolve().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        # A WAL library in a read-only folder has no -shm file to share: read it as a
+        # file that nobody is writing (the folder being read-only, nobody can be).
+        db.close()
+        db = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+    return db
+
+
 class Library:
     """An open source library. Use as a context manager, or call ``close``."""
 
     def __init__(self, path: Path, *, create: bool = False) -> None:
         self.path = path
-        shown = str(path)
+        shown = usable_path(path)
         if path.is_dir():
             raise InputError(shown, "is a directory; give the library's file name")
         if not path.exists():
@@ -183,17 +204,25 @@ class Library:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise InputError(shown, f"cannot create: {exc.strerror or exc}") from None
+        # A library the user may read but not write (a shared, read-only copy) is opened
+        # read-only for reading, not refused: only adding and removing need to write.
+        read_only = not create and not _writable(path)
         try:
             # isolation_level=None: transactions are begun and ended here, explicitly.
-            self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.db = _connect(path, read_only)
         except sqlite3.Error as exc:
             raise InputError(shown, f"cannot open the source library ({exc})") from None
         try:
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._refuse_unusable(create)  # before anything is written to the file
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
+            if read_only and self._version() != SCHEMA_VERSION:
+                raise InputError(
+                    shown, "is read-only and made by an older drafter; it cannot be upgraded"
+                )
+            if not read_only:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA foreign_keys = ON")
+                self._migrate()
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise InputError(shown, f"is not a usable drafter library ({exc})") from None
