@@ -81,6 +81,24 @@ def test_draft_refuses_an_output_folder_where_a_source_has_an_output_name(tmp_pa
     assert other.exit_code == 2 and notes.read_text(encoding="utf-8") == "my notes\n"
 
 
+@pytest.mark.parametrize("kind", ["notes", "source"])
+def test_draft_refuses_a_source_snapshot_that_would_land_on_an_input(
+    tmp_path: Path, kind: str
+) -> None:
+    # `scmp.md` is kept as out/sources/scmp.md: the writer's file there (notes, or another
+    # source) must not be replaced by the snapshot.
+    mine = tmp_path / "out" / "sources" / "scmp.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("My notes on the SCMP piece: quote the He Kaiming part.\n", encoding="utf-8")
+    before = _snapshot(tmp_path)
+    extra = ["--notes", mine] if kind == "notes" else [mine]
+    result = run("draft", EXAMPLE / "scmp.md", *extra, "--angle", "x", "--offline", "-d",
+                 tmp_path / "out")  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "sources/scmp.md: is one of this command's inputs" in result.stderr
+    assert _snapshot(tmp_path) == before  # the notes untouched, nothing written
+
+
 def test_an_existing_output_is_replaced_only_with_replace_and_kept_as_a_version(
     tmp_path: Path,
 ) -> None:

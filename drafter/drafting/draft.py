@@ -106,20 +106,35 @@ def _slug(text: str) -> str:
     return "-".join(words) or "draft"
 
 
-def _snapshot(folder: Path, sources: Sequence[Source]) -> list[dict[str, Any]]:
-    """Copy each source into ``folder/sources/`` and return the front-matter entries."""
+def _snapshot_target(folder: Path, s: Source) -> tuple[Path, Path | None]:
+    """Where ``s`` is kept in ``folder/sources/``, and its original when that is a text file
+    copied as it is (None for a web page or an HTML file, kept as extracted Markdown)."""
+    original = Path(s.path) if s.path and not ingest.is_url(s.path) else None
+    if original is not None and original.suffix.lower() in (".txt", ".md", ".markdown"):
+        return folder / "sources" / f"{s.id}{original.suffix}", original
+    return folder / "sources" / f"{s.id}.md", None
+
+
+def _snapshot(
+    folder: Path, sources: Sequence[Source], inputs: Sequence[Path | str] = ()
+) -> list[dict[str, Any]]:
+    """Copy each source into ``folder/sources/`` and return the front-matter entries. A
+    snapshot that would land on one of ``inputs`` (the notes, another source) is refused
+    before anything is written."""
+    for s in sources:
+        target, original = _snapshot_target(folder, s)
+        if original is None or original.resolve() != target.resolve():
+            refuse_input(target, inputs, "choose another -d/--out-dir")
     entries = []
     for s in sources:
-        original = Path(s.path) if s.path and not ingest.is_url(s.path) else None
-        if original is not None and original.suffix.lower() in (".txt", ".md", ".markdown"):
-            target = folder / "sources" / f"{s.id}{original.suffix}"
+        target, original = _snapshot_target(folder, s)
+        if original is not None:
             if original.resolve() != target.resolve():
                 text, _ = ingest.read_text(original)
                 write_atomic(target, text)
         else:
             # A web page or an HTML file: keep the extracted text and its metadata, which
             # is exactly what was quoted (and has the same sha256), as a Markdown snapshot.
-            target = folder / "sources" / f"{s.id}.md"
             meta = {k: getattr(s, k) for k in ingest.META_FIELDS if getattr(s, k)}
             write_atomic(target, frontmatter.dump({"id": s.id, **meta}, s.text))
         entry: dict[str, Any] = {"id": s.id, "path": target.relative_to(folder).as_posix()}
@@ -318,7 +333,7 @@ def run_draft(
     passages = _passages(sources)
 
     # The sources and passages go to disk before any model call: a failure keeps them.
-    entries = _snapshot(folder, sources)
+    entries = _snapshot(folder, sources, inputs)
     _write_passages(folder, list(passages.values()))
 
     offline = job.offline or not api_key
