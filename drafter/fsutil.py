@@ -20,14 +20,28 @@ def _umask() -> int:
     return mask
 
 
+def _writable(path: Path) -> None:
+    """Raise ``InputError`` unless ``path`` is a regular file or nothing: a directory, a
+    pipe or device (``/dev/stdout``: reading the old version would wait for ever), a link to
+    nothing or a link loop is not replaced by a file."""
+    if path.is_dir():
+        raise InputError(str(path), "is a directory; give a file name to write to")
+    if (path.is_symlink() and not path.exists()) or (path.exists() and not path.is_file()):
+        raise InputError(
+            str(path),
+            "is not a regular file (a pipe, a device or a broken link); give a file "
+            "name to write to, or leave out -o/--output to write to stdout",
+        )
+
+
 def write_atomic(path: Path, text: str, *, overwrite: bool = True, flag: str = "--force") -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename.
 
     A reader (or a crash) sees the old file or the new one, never a mix. With
-    ``overwrite=False`` an existing file is an error and is left untouched.
+    ``overwrite=False`` an existing file is an error and is left untouched. ``path`` must
+    be a regular file or nothing (``InputError`` otherwise).
     """
-    if path.is_dir():
-        raise InputError(str(path), "is a directory; give a file name to write to")
+    _writable(path)
     if not overwrite and path.exists():
         raise OutputExistsError(str(path), flag)
     try:
@@ -54,11 +68,11 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = True, flag: str = "
 def _same(a: Path, b: Path) -> bool:
     """Whether two paths name one file: the same resolved path, or (both existing) the same
     inode, which catches hard links and case-insensitive file systems."""
-    if a.resolve() == b.resolve():
-        return True
     try:
+        if a.resolve() == b.resolve():
+            return True
         return a.samefile(b)
-    except OSError:
+    except (OSError, RuntimeError):  # a link loop (RuntimeError before Python 3.13)
         return False
 
 
@@ -116,7 +130,8 @@ def write_version_kept(
     """Write ``text`` to ``path`` atomically. An existing file is replaced only when
     ``replace``, and is first kept as ``name.vN.ext``; returns that version's path (or None).
     Without ``replace`` an existing file is an ``OutputExistsError`` naming ``flag``."""
-    if not replace or path.is_dir():
+    _writable(path)
+    if not replace:
         write_atomic(path, text, overwrite=False, flag=flag)
         return None
     kept = keep_version(path)

@@ -4,9 +4,12 @@ script the truth, and the options read as people type them."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -97,6 +100,34 @@ def test_draft_refuses_a_source_snapshot_that_would_land_on_an_input(
     assert result.exit_code == 2, result.output
     assert "sources/scmp.md: is one of this command's inputs" in result.stderr
     assert _snapshot(tmp_path) == before  # the notes untouched, nothing written
+
+
+@pytest.mark.parametrize("kind", ["fifo", "loop", "dangling"])
+def test_an_output_that_is_no_regular_file_is_one_line_never_a_hang_or_a_traceback(
+    post: Path, kind: str
+) -> None:
+    # `-o /dev/stdout --replace` (a pipe) and a named pipe hung for ever reading the "old
+    # version"; a symbolic link loop was a traceback; a dangling link was replaced unasked.
+    out = post.parent / "out.txt"
+    if kind == "fifo":
+        os.mkfifo(out)
+        # The other end, so that the old code's read ends instead of hanging the suite.
+        threading.Thread(target=lambda: os.close(os.open(out, os.O_WRONLY)), daemon=True).start()
+    elif kind == "loop":
+        out.symlink_to(out.name)
+    else:
+        out.symlink_to(post.parent / "missing" / "x.txt")
+    try:
+        result = run("check", post, "-o", out, "--replace")
+    finally:
+        if kind == "fifo":  # release the writer thread when nothing opened the pipe
+            with contextlib.suppress(OSError):
+                os.close(os.open(out, os.O_RDONLY | os.O_NONBLOCK))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert f"{out}: is not a regular file" in result.stderr
+    assert out.is_symlink() if kind != "fifo" else stat.S_ISFIFO(out.lstat().st_mode)
+    assert sorted(p.name for p in post.parent.iterdir()) == ["d.md", "out.txt", "scmp.md"]
 
 
 def test_an_existing_output_is_replaced_only_with_replace_and_kept_as_a_version(
