@@ -242,8 +242,11 @@ def infer(text: str) -> tuple[Profile, tuple[str, ...]]:
     notes = []
     title = _title_of(text)
     pattern, name = _title_pattern(title) if title else ("", "")
-    if title:
-        notes.append(f"title pattern from the post's title “{title}”")
+    notes.append(
+        f"title pattern from the post's title “{title}”"
+        if title
+        else "no title found (RTZ's title pattern kept: edit it)"
+    )
     paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     disclaimer = next((p for p in reversed(paras[-6:]) if _DISCLAIMER.search(p)), "")
     notes.append("disclaimer found" if disclaimer else "no disclaimer found (left empty)")

@@ -74,6 +74,19 @@ def test_init_takes_what_it_can_from_a_post(
     assert (tmp_path / "post.md").read_text(encoding="utf-8") == DISPATCH_POST
 
 
+def test_init_says_when_a_post_has_no_title(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without a title the profile keeps RTZ's pattern; the writer is told, not left to find
+    # "RTZ #" in a newsletter called "My newsletter".
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "post.md").write_text("Just a paragraph.\n\nSee you.\n", encoding="utf-8")
+    result = run("init", "--from", "post.md")
+    assert result.exit_code == 0, result.output
+    assert "no title found (RTZ's title pattern kept: edit it)" in result.stderr
+    assert "# no title found" in (tmp_path / "drafter.toml").read_text(encoding="utf-8")
+
+
 def test_infer_and_titles_round_trip() -> None:
     profile, _ = infer(DISPATCH_POST)
     assert profile == DISPATCH
