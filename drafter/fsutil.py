@@ -60,6 +60,9 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = True, flag: str = "
         if not overwrite and path.exists():
             raise OutputExistsError(str(path), flag)
         Path(tmp).replace(path)
+    except OSError as exc:  # a full disk, a folder made read-only meanwhile: one line
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(str(path), f"cannot write: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -102,7 +105,10 @@ def keep_version(path: Path) -> Path | None:
         return None
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:  # a folder where no file can be made (read-only) is one line, not a traceback
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise InputError(str(path.parent), f"cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

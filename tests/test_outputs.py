@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import stat
+import tempfile
 import threading
 from pathlib import Path
 
@@ -128,6 +129,37 @@ def test_an_output_that_is_no_regular_file_is_one_line_never_a_hang_or_a_traceba
     assert f"{out}: is not a regular file" in result.stderr
     assert out.is_symlink() if kind != "fifo" else stat.S_ISFIFO(out.lstat().st_mode)
     assert sorted(p.name for p in post.parent.iterdir()) == ["d.md", "out.txt", "scmp.md"]
+
+
+def test_replacing_an_output_in_a_folder_that_takes_no_new_file_is_one_line(
+    post: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A read-only folder (as a user other than root sees it): keeping the old version cannot
+    # make its copy there. That was a traceback (FileNotFoundError/PermissionError).
+    out = post.parent / "report.txt"
+    out.write_text("last week's report\n", encoding="utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    result = run("check", post, "-o", out, "--replace")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"drafter: error: {post.parent}: cannot write: Permission denied\n"
+    assert out.read_text(encoding="utf-8") == "last week's report\n"
+
+
+def test_a_full_disk_is_one_line_and_leaves_nothing_half_written(
+    post: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    result = run("check", post, "-o", post.parent / "report.txt")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.endswith("report.txt: cannot write: No space left on device\n")
+    assert sorted(p.name for p in post.parent.iterdir()) == ["d.md", "scmp.md"]
 
 
 def test_an_existing_output_is_replaced_only_with_replace_and_kept_as_a_version(
