@@ -574,7 +574,17 @@ def _old_library(library: Path | None, old_library: Path | None) -> Path | None:
     return library or old_library
 
 
-@main.group(short_help="Keep source articles in a library: add, list, show, search, remove.")
+class _InOrder(click.Group):
+    """Lists its commands in the order they are defined (add, list, show, search, remove)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@main.group(
+    cls=_InOrder,
+    short_help="Keep source articles in a library: add, list, show, search, remove.",
+)
 def sources() -> None:
     """The source library: add files and URLs once, search them, check drafts against them."""
 
@@ -647,7 +657,7 @@ def sources_add(refs: tuple[str, ...], library: Path | None, old_library: Path |
 @sources.command("list")
 @_library_option
 def sources_list(library: Path | None, old_library: Path | None) -> None:
-    """Every snapshot in the library, oldest first."""
+    """List every snapshot in the library, oldest first."""
     library = _old_library(library, old_library)
     with _open(library) as lib:
         entries = lib.entries()
@@ -665,7 +675,7 @@ def sources_list(library: Path | None, old_library: Path | None) -> None:
 @click.argument("source_id", metavar="ID")
 @_library_option
 def sources_show(source_id: str, library: Path | None, old_library: Path | None) -> None:
-    """A snapshot's metadata and its passages."""
+    """Show a snapshot's metadata and its passages."""
     library = _old_library(library, old_library)
     from drafter.errors import InputError
 
@@ -699,7 +709,7 @@ def sources_show(source_id: str, library: Path | None, old_library: Path | None)
 @click.option("--limit", default=20, show_default=True, help="At most this many passages.")
 @_library_option
 def sources_search(words: str, limit: int, library: Path | None, old_library: Path | None) -> None:
-    """Passages containing every one of WORDS (full-text search), best first."""
+    """Find the passages containing every one of WORDS (full-text search), best first."""
     library = _old_library(library, old_library)
     with _open(library) as lib:
         hits = lib.search(words, limit=limit)

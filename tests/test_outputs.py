@@ -234,6 +234,17 @@ def test_drafter_alone_prints_help_in_workflow_order_and_exits_0() -> None:
     assert run("--version").stdout.startswith("drafter, version ")
 
 
+def test_sources_help_lists_its_commands_in_workflow_order_in_whole_sentences() -> None:
+    result = run("sources", "--help")
+    assert result.exit_code == 0
+    lines = result.stdout.split("Commands:", 1)[1].strip().splitlines()
+    summaries = {line.split()[0]: line.split(None, 1)[1] for line in lines}
+    assert list(summaries) == ["add", "list", "show", "search", "remove"]  # as README lists
+    for summary in summaries.values():  # a sentence: a verb first, a full stop last
+        assert summary.split()[0] in {"Add", "List", "Show", "Find", "Remove"}, summary
+        assert summary.endswith(".") and not summary.endswith("..."), summary
+
+
 def test_old_option_spellings_still_work_with_a_warning(tmp_path: Path) -> None:
     out = tmp_path / "post.html"
     result = run("render", PASSING, "--out", out)
