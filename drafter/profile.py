@@ -64,7 +64,9 @@ class Profile:
         """The title for ``headline`` and ``number`` (``TK`` when unknown). Plain replacement,
         not ``str.format``: a pattern can reach no attribute of anything."""
         shown = "TK" if number is None else str(number)
-        return self.title.replace("{headline}", headline).replace("{number}", shown)
+        # {number} is filled around the headline, never inside it: a headline may say it.
+        before, _, after = self.title.partition("{headline}")
+        return before.replace("{number}", shown) + headline + after.replace("{number}", shown)
 
     def split_title(self, title: str) -> tuple[str, str | None]:
         """The headline and the number (digits, or None) of a title written in this pattern,

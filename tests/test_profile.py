@@ -182,6 +182,13 @@ def test_profile_values_are_data_never_templates(
     assert "{{ 7*7 }} {% if true %}yes{% endif %} {number}" in draft
     assert draft.endswith("{{ cycler.__init__.__globals__ }}\n")
     assert "\n# X #1: {{ 6*7 }}\n" in draft and " 49 " not in draft
+    # The headline is the writer's text: a `{number}` in it stays as typed.
+    again = run("draft", LEDGER, "--angle", "Why {number} matters", "--number", "2", "--offline",
+                "-d", "o2")  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert "\n# X #2: Why {number} matters\n" in (tmp_path / "o2" / "draft.md").read_text(
+        encoding="utf-8"
+    )
 
 
 @pytest.mark.parametrize(
