@@ -9,8 +9,9 @@ already succeeded.
 Tools, in the order they are tried (each where its display is):
 
 - ``wl-copy`` (Wayland): HTML only; wl-copy offers one type per copy.
-- ``xclip`` (X11): HTML, with the plain text as its ``-alt-text`` (xclip 0.13 and later;
-  an older xclip refuses the option and is run again for HTML only).
+- ``xclip`` (X11): HTML, with the plain text as its ``-alt-text`` (in xclip's repository
+  since April 2023, after its latest release, 0.13; an xclip without it takes the option
+  for a file name, fails, and is run again for HTML only).
 - ``xsel`` (X11): plain text only.
 - ``osascript`` (macOS): HTML and plain text together on the general pasteboard.
 - ``pbcopy`` (macOS): plain text only.
