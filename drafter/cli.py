@@ -473,8 +473,7 @@ def _print_outcome(outcome: Any) -> None:
 @click.option(
     "--model",
     envvar="DRAFTER_MODEL",
-    help="Claude model [env DRAFTER_MODEL; default: the profile's model, else the newest "
-    "Sonnet the SDK lists].",
+    help="Claude model [env DRAFTER_MODEL; default: the newest Sonnet the SDK lists].",
 )
 @click.option("--offline", is_flag=True, help="Use the offline drafter (no model, no key).")
 @click.option(
@@ -508,7 +507,6 @@ def draft(
     out = out or old_out
     refs = tuple(ref if is_url(ref) else Path(ref) for ref in sources)
     newsletter = _profile()
-    model = model or newsletter.model or None  # --model, DRAFTER_MODEL, then the profile's
     job = DraftJob(refs, angle, notes, number, out, model, offline, force, newsletter)
     progress = _Progress()
     try:
@@ -528,8 +526,7 @@ def draft(
 @click.option(
     "--model",
     envvar="DRAFTER_MODEL",
-    help="Claude model [env DRAFTER_MODEL; default: the profile's model, else the newest "
-    "Sonnet the SDK lists].",
+    help="Claude model [env DRAFTER_MODEL; default: the newest Sonnet the SDK lists].",
 )
 def revise(draft_path: Path, note: str, model: str | None) -> None:
     """Revise DRAFT (possibly hand-edited) with the model, keeping the old version beside it
@@ -538,16 +535,15 @@ def revise(draft_path: Path, note: str, model: str | None) -> None:
 
     from drafter.drafting.draft import run_revise
 
-    newsletter = _profile()
     progress = _Progress()
     try:
         outcome = run_revise(
             draft_path,
             note,
             api_key=os.environ.get("ANTHROPIC_API_KEY"),
-            model=model or newsletter.model or None,  # --model, DRAFTER_MODEL, the profile's
+            model=model,
             progress=progress,
-            profile=newsletter,
+            profile=_profile(),
         )
     finally:
         progress.close()

@@ -688,24 +688,6 @@ def test_notes_and_model_from_the_environment(env: Path, monkeypatch: pytest.Mon
     assert run["cost_usd"] == pytest.approx(cost(MODEL, Usage(1200, 900, 5000, 0)))
 
 
-def test_the_profiles_model_is_the_default(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # drafter.toml's `model` comes after --model and DRAFTER_MODEL, before drafter's own.
-    (env / "drafter.toml").write_text(
-        'name = "RTZ"\ntitle = "AI: {headline}. RTZ #{number}"\nmodel = "claude-opus-4-6"\n',
-        encoding="utf-8",
-    )
-    api = use(monkeypatch, FakeAPI(*[tool_answer(GOOD)] * 3, tool_answer(REVISED)))
-    assert draft().exit_code == 0
-    assert draft("--force", "--model", "claude-haiku-4-5").exit_code == 0
-    monkeypatch.setenv("DRAFTER_MODEL", MODEL)
-    assert draft("--force").exit_code == 0
-    monkeypatch.delenv("DRAFTER_MODEL")
-    revised = CliRunner().invoke(main, ["revise", "out/draft.md", "--note", "Shorter."])
-    assert revised.exit_code == 0, revised.output
-    models = [req["model"] for req in api.requests]
-    assert models == ["claude-opus-4-6", "claude-haiku-4-5", MODEL, "claude-opus-4-6"]
-
-
 def test_revise_a_hand_written_draft(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copytree(EXAMPLE, env / "ex")
     api = use(monkeypatch, FakeAPI(tool_answer(REVISED)))
