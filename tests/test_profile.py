@@ -5,14 +5,12 @@ quote marks) drafts offline end to end and checks clean, without editing Python.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from drafter.checker import placeholders
 from drafter.errors import InputError
 from drafter.profile import RTZ, Profile, bundled, infer, load, parse, read
 
@@ -72,19 +70,6 @@ def test_init_takes_what_it_can_from_a_post(
     refused = run("init", "--from", "post.md", "-o", "post.md")
     assert refused.exit_code == 2 and "is one of this command's inputs" in refused.stderr
     assert (tmp_path / "post.md").read_text(encoding="utf-8") == DISPATCH_POST
-
-
-def test_init_says_when_a_post_has_no_title(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Without a title the profile keeps RTZ's pattern; the writer is told, not left to find
-    # "RTZ #" in a newsletter called "My newsletter".
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "post.md").write_text("Just a paragraph.\n\nSee you.\n", encoding="utf-8")
-    result = run("init", "--from", "post.md")
-    assert result.exit_code == 0, result.output
-    assert "no title found (RTZ's title pattern kept: edit it)" in result.stderr
-    assert "# no title found" in (tmp_path / "drafter.toml").read_text(encoding="utf-8")
 
 
 def test_infer_and_titles_round_trip() -> None:
@@ -182,44 +167,3 @@ def test_profile_values_are_data_never_templates(
     assert "{{ 7*7 }} {% if true %}yes{% endif %} {number}" in draft
     assert draft.endswith("{{ cycler.__init__.__globals__ }}\n")
     assert "\n# X #1: {{ 6*7 }}\n" in draft and " 49 " not in draft
-    # The headline is the writer's text: a `{number}` in it stays as typed.
-    again = run("draft", LEDGER, "--angle", "Why {number} matters", "--number", "2", "--offline",
-                "-d", "o2")  # fmt: skip
-    assert again.exit_code == 0, again.output
-    assert "\n# X #2: Why {number} matters\n" in (tmp_path / "o2" / "draft.md").read_text(
-        encoding="utf-8"
-    )
-
-
-@pytest.mark.parametrize(
-    "pattern",
-    [
-        "Dispatch #{number} From The Harbour: {headline}",
-        "Harbour Dispatch No. {number} Weekly: {headline}",
-    ],
-)
-def test_a_title_without_its_number_cannot_be_published(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pattern: str
-) -> None:
-    # Drafted without --number, the title holds `#TK` / `No. TK` before a capitalised word:
-    # still a slot to fill (not a name like `TK Maxx`), so the render is refused.
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    (tmp_path / "drafter.toml").write_text(
-        f'name = "Harbour Dispatch"\ntitle = "{pattern}"\n', encoding="utf-8"
-    )
-    made = run("draft", LEDGER, "--angle", "Night shifts at Halden", "--offline", "-d", "out")
-    assert made.exit_code == 0, made.output
-    path = tmp_path / "out" / "draft.md"
-    text = re.sub(r"\[TK:[^\]]*\]", "My own words.", path.read_text(encoding="utf-8"))
-    path.write_text(text, encoding="utf-8")
-    title = pattern.replace("{number}", "TK").replace("{headline}", "Night shifts at Halden")
-    assert f"\n# {title}\n" in text
-    page = run("render", "out/draft.md", "-o", "page.html")
-    assert page.exit_code == 1, page.output
-    assert "1 placeholder(s)" in page.stderr and not (tmp_path / "page.html").exists()
-
-
-def test_a_name_that_starts_with_tk_is_not_a_slot() -> None:
-    found = placeholders.find("No TK Maxx and TK Elevator report; RTZ #TK; No. TK Weekly.", 1)
-    assert [p.text for p in found] == ["TK", "TK"]
