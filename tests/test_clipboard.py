@@ -153,7 +153,7 @@ def test_a_stuck_tool_is_not_said_to_have_copied_and_the_next_one_is_tried(
     # while, but it has not taken the data. The old code called that a copy.
     _tool(bin_dir, "xclip", 'echo $$ > "$0.pid"\nexec /bin/sleep 30\n')
     xsel = _tool(bin_dir, "xsel", '/bin/cat > "$0.stdin"\n')
-    monkeypatch.setattr(clipboard, "TAKE_SECONDS", 1.0, raising=False)
+    monkeypatch.setattr(clipboard, "TAKE_SECONDS", 2.0, raising=False)
     monkeypatch.setenv("PATH", str(bin_dir))
     monkeypatch.setenv("DISPLAY", ":0")
     result = run("render", PASSING, "--format", "fragment", "--copy")
