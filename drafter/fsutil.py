@@ -123,11 +123,34 @@ def keep_version(path: Path) -> Path | None:
             except FileExistsError:
                 n += 1
                 continue
+            except OSError:  # no hard links here (a FAT/exFAT stick, some network shares)
+                if not _create_new(candidate, data, path.stat().st_mode & 0o7777):
+                    n += 1
+                    continue
             return candidate
     except OSError as exc:
         raise InputError(str(path.parent), f"cannot write: {exc.strerror or exc}") from None
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def _create_new(path: Path, data: bytes, mode: int) -> bool:
+    """Write ``data`` to ``path`` only if no such file exists (False then): never replaces.
+    Where hard links are missing; the file is visible before it is whole, but the file it
+    keeps is not touched until it is."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return True
 
 
 def write_version_kept(

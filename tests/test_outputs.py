@@ -179,6 +179,31 @@ def test_an_existing_output_is_replaced_only_with_replace_and_kept_as_a_version(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "notes.v1.txt"]
 
 
+def test_replace_keeps_the_version_where_there_are_no_hard_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A FAT/exFAT stick or a network share: os.link fails with EPERM. --replace (and draft
+    # --force, revise) said "cannot write: Operation not permitted" and could not replace.
+    def no_links(src: object, dst: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("an unrelated file\n", encoding="utf-8")
+    (tmp_path / "notes.v1.txt").write_text("an older version\n", encoding="utf-8")
+    result = run("check", PASSING, "--format", "md", "-o", notes, "--replace")
+    assert result.exit_code == 0, result.output
+    assert f"kept as {tmp_path / 'notes.v2.txt'}" in result.stderr
+    assert (tmp_path / "notes.v1.txt").read_text(encoding="utf-8") == "an older version\n"
+    assert (tmp_path / "notes.v2.txt").read_text(encoding="utf-8") == "an unrelated file\n"
+    assert notes.read_text(encoding="utf-8").startswith("# Provenance report")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "notes.txt",
+        "notes.v1.txt",
+        "notes.v2.txt",
+    ]
+
+
 def test_forced_render_writes_the_marked_output_and_exits_1(tmp_path: Path) -> None:
     out = tmp_path / "post.html"
     result = run("render", EXAMPLE / "draft.md", "--force", "-o", out)
