@@ -74,9 +74,11 @@ def _output_options(f: Any, what: str = "Write to FILE instead of stdout.") -> A
 
 
 def _output(output: Path | None, old_out: Path | None) -> Path | None:
+    """The output file; None for stdout (no -o, or ``-o -`` as Unix tools take it)."""
     if old_out is not None:
         _deprecated("--out FILE", "-o/--output FILE")
-    return output or old_out
+    chosen = output or old_out
+    return None if chosen == Path("-") else chosen
 
 
 def _guard(output: Path | None, inputs: Sequence[Path | str]) -> None:
@@ -371,8 +373,9 @@ def init(
     from drafter.profile import FILE_NAME, RTZ, parse, to_toml
     from drafter.profile import infer as infer_profile
 
+    to_stdout = (output or old_out) == Path("-")
     output = _output(output, old_out)
-    if output is None:
+    if output is None and not to_stdout:
         output = Path(click.get_app_dir("drafter")) / FILE_NAME if user else Path(FILE_NAME)
     _guard(output, [exemplar] if exemplar is not None else [])
     if exemplar is not None:

@@ -204,6 +204,18 @@ def test_replace_keeps_the_version_where_there_are_no_hard_links(
     ]
 
 
+def test_output_dash_is_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As Unix tools read it; it wrote a file named "-" (and then wanted --replace for it).
+    monkeypatch.chdir(tmp_path)
+    for args in (["check", PASSING, "--format", "json"], ["render", PASSING, "--format", "md"]):
+        result = run(*args, "-o", "-")
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith(("{", "# AI: US AI Talent hunt"))
+    profile = run("init", "-o", "-")
+    assert profile.exit_code == 0 and 'name = "RTZ"' in profile.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_forced_render_writes_the_marked_output_and_exits_1(tmp_path: Path) -> None:
     out = tmp_path / "post.html"
     result = run("render", EXAMPLE / "draft.md", "--force", "-o", out)
