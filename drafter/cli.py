@@ -77,6 +77,10 @@ def _output(output: Path | None, old_out: Path | None) -> Path | None:
     """The output file; None for stdout (no -o, or ``-o -`` as Unix tools take it)."""
     if old_out is not None:
         _deprecated("--out FILE", "-o/--output FILE")
+        if output is not None and output != old_out:
+            from drafter.errors import UsageError
+
+            raise UsageError(f"give one output: -o/--output {output} or --out {old_out}")
     chosen = output or old_out
     return None if chosen == Path("-") else chosen
 

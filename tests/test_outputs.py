@@ -216,6 +216,14 @@ def test_output_dash_is_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert list(tmp_path.iterdir()) == []
 
 
+def test_two_outputs_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # -o and the old --out both given: one was silently dropped (the --out file).
+    monkeypatch.chdir(tmp_path)
+    both = run("render", PASSING, "-o", "a.html", "--out", "b.html")
+    assert both.exit_code == 2 and "give one output" in both.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_forced_render_writes_the_marked_output_and_exits_1(tmp_path: Path) -> None:
     out = tmp_path / "post.html"
     result = run("render", EXAMPLE / "draft.md", "--force", "-o", out)
