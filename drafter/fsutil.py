@@ -20,28 +20,14 @@ def _umask() -> int:
     return mask
 
 
-def _writable(path: Path) -> None:
-    """Raise ``InputError`` unless ``path`` is a regular file or nothing: a directory, a
-    pipe or device (``/dev/stdout``: reading the old version would wait for ever), a link to
-    nothing or a link loop is not replaced by a file."""
-    if path.is_dir():
-        raise InputError(str(path), "is a directory; give a file name to write to")
-    if (path.is_symlink() and not path.exists()) or (path.exists() and not path.is_file()):
-        raise InputError(
-            str(path),
-            "is not a regular file (a pipe, a device or a broken link); give a file "
-            "name to write to, or leave out -o/--output to write to stdout",
-        )
-
-
 def write_atomic(path: Path, text: str, *, overwrite: bool = True, flag: str = "--force") -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename.
 
     A reader (or a crash) sees the old file or the new one, never a mix. With
-    ``overwrite=False`` an existing file is an error and is left untouched. ``path`` must
-    be a regular file or nothing (``InputError`` otherwise).
+    ``overwrite=False`` an existing file is an error and is left untouched.
     """
-    _writable(path)
+    if path.is_dir():
+        raise InputError(str(path), "is a directory; give a file name to write to")
     if not overwrite and path.exists():
         raise OutputExistsError(str(path), flag)
     try:
@@ -60,9 +46,6 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = True, flag: str = "
         if not overwrite and path.exists():
             raise OutputExistsError(str(path), flag)
         Path(tmp).replace(path)
-    except OSError as exc:  # a full disk, a folder made read-only meanwhile: one line
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(str(path), f"cannot write: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -151,6 +134,20 @@ def _create_new(path: Path, data: bytes, mode: int) -> bool:
         path.unlink(missing_ok=True)
         raise
     return True
+
+
+def _writable(path: Path) -> None:
+    """Raise ``InputError`` unless ``path`` is a regular file or nothing: a directory, a
+    pipe or device (``/dev/stdout``: reading the old version would wait for ever), a link to
+    nothing or a link loop is not replaced by a file."""
+    if path.is_dir():
+        raise InputError(str(path), "is a directory; give a file name to write to")
+    if (path.is_symlink() and not path.exists()) or (path.exists() and not path.is_file()):
+        raise InputError(
+            str(path),
+            "is not a regular file (a pipe, a device or a broken link); give a file "
+            "name to write to, or leave out -o/--output to write to stdout",
+        )
 
 
 def write_version_kept(

@@ -149,19 +149,6 @@ def test_replacing_an_output_in_a_folder_that_takes_no_new_file_is_one_line(
     assert out.read_text(encoding="utf-8") == "last week's report\n"
 
 
-def test_a_full_disk_is_one_line_and_leaves_nothing_half_written(
-    post: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def full(fd: int) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "fsync", full)
-    result = run("check", post, "-o", post.parent / "report.txt")
-    assert result.exit_code == 2, result.output
-    assert result.stderr.endswith("report.txt: cannot write: No space left on device\n")
-    assert sorted(p.name for p in post.parent.iterdir()) == ["d.md", "scmp.md"]
-
-
 def test_an_existing_output_is_replaced_only_with_replace_and_kept_as_a_version(
     tmp_path: Path,
 ) -> None:

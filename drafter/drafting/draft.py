@@ -106,35 +106,20 @@ def _slug(text: str) -> str:
     return "-".join(words) or "draft"
 
 
-def _snapshot_target(folder: Path, s: Source) -> tuple[Path, Path | None]:
-    """Where ``s`` is kept in ``folder/sources/``, and its original when that is a text file
-    copied as it is (None for a web page or an HTML file, kept as extracted Markdown)."""
-    original = Path(s.path) if s.path and not ingest.is_url(s.path) else None
-    if original is not None and original.suffix.lower() in (".txt", ".md", ".markdown"):
-        return folder / "sources" / f"{s.id}{original.suffix}", original
-    return folder / "sources" / f"{s.id}.md", None
-
-
-def _snapshot(
-    folder: Path, sources: Sequence[Source], inputs: Sequence[Path | str] = ()
-) -> list[dict[str, Any]]:
-    """Copy each source into ``folder/sources/`` and return the front-matter entries. A
-    snapshot that would land on one of ``inputs`` (the notes, another source) is refused
-    before anything is written."""
-    for s in sources:
-        target, original = _snapshot_target(folder, s)
-        if original is None or original.resolve() != target.resolve():
-            refuse_input(target, inputs, "choose another -d/--out-dir")
+def _snapshot(folder: Path, sources: Sequence[Source]) -> list[dict[str, Any]]:
+    """Copy each source into ``folder/sources/`` and return the front-matter entries."""
     entries = []
     for s in sources:
-        target, original = _snapshot_target(folder, s)
-        if original is not None:
+        original = Path(s.path) if s.path and not ingest.is_url(s.path) else None
+        if original is not None and original.suffix.lower() in (".txt", ".md", ".markdown"):
+            target = folder / "sources" / f"{s.id}{original.suffix}"
             if original.resolve() != target.resolve():
                 text, _ = ingest.read_text(original)
                 write_atomic(target, text)
         else:
             # A web page or an HTML file: keep the extracted text and its metadata, which
             # is exactly what was quoted (and has the same sha256), as a Markdown snapshot.
+            target = folder / "sources" / f"{s.id}.md"
             meta = {k: getattr(s, k) for k in ingest.META_FIELDS if getattr(s, k)}
             write_atomic(target, frontmatter.dump({"id": s.id, **meta}, s.text))
         entry: dict[str, Any] = {"id": s.id, "path": target.relative_to(folder).as_posix()}
@@ -145,6 +130,22 @@ def _snapshot(
         entry["sha256"] = s.sha256
         entries.append(entry)
     return entries
+
+
+def _refuse_snapshots_on_inputs(
+    folder: Path, sources: Sequence[Source], inputs: Sequence[Path | str]
+) -> None:
+    """Refuse (exit 2, before anything is written) a snapshot ``_snapshot`` would write over
+    one of ``inputs``: the notes, or another source, kept in ``folder/sources/``."""
+    for s in sources:
+        original = Path(s.path) if s.path and not ingest.is_url(s.path) else None
+        copied = original is not None and original.suffix.lower() in (".txt", ".md", ".markdown")
+        suffix = original.suffix if copied and original is not None else ".md"
+        for name in dict.fromkeys((s.id, ids.slug(s.id))):  # as given, and as a file name
+            target = folder / "sources" / f"{name}{suffix}"
+            if copied and original is not None and original.resolve() == target.resolve():
+                continue  # the source is its own snapshot: it is not written
+            refuse_input(target, inputs, "choose another -d/--out-dir")
 
 
 def _write_passages(folder: Path, passages: Sequence[Passage]) -> None:
@@ -333,7 +334,8 @@ def run_draft(
     passages = _passages(sources)
 
     # The sources and passages go to disk before any model call: a failure keeps them.
-    entries = _snapshot(folder, sources, inputs)
+    _refuse_snapshots_on_inputs(folder, sources, inputs)
+    entries = _snapshot(folder, sources)
     _write_passages(folder, list(passages.values()))
 
     offline = job.offline or not api_key
