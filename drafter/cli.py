@@ -119,9 +119,15 @@ def _output_options(f: Any, what: str = "Write to FILE instead of stdout.") -> A
 
 
 def _output(output: Path | None, old_out: Path | None) -> Path | None:
+    """The output file; None for stdout (no -o, or ``-o -`` as Unix tools take it)."""
     if old_out is not None:
         _deprecated("--out FILE", "-o/--output FILE")
-    return output or old_out
+        if output is not None and output != old_out:
+            from drafter.errors import UsageError
+
+            raise UsageError(f"give one output: -o/--output {output} or --out {old_out}")
+    chosen = output or old_out
+    return None if chosen == Path("-") else chosen
 
 
 def _guard(output: Path | None, inputs: Sequence[Path | str]) -> None:
@@ -474,8 +480,9 @@ def init(
     from drafter.profile import FILE_NAME, RTZ, parse, to_toml
     from drafter.profile import infer as infer_profile
 
+    to_stdout = (output or old_out) == Path("-")
     output = _output(output, old_out)
-    if output is None:
+    if output is None and not to_stdout:
         output = Path(click.get_app_dir("drafter")) / FILE_NAME if user else Path(FILE_NAME)
     _guard(output, [exemplar] if exemplar is not None else [])
     if exemplar is not None:
@@ -793,7 +800,17 @@ def _old_library(library: Path | None, old_library: Path | None) -> Path | None:
     return library or old_library
 
 
-@main.group(short_help="Keep source articles in a library: add, list, show, search, remove.")
+class _InOrder(click.Group):
+    """Lists its commands in the order they are defined (add, list, show, search, remove)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@main.group(
+    cls=_InOrder,
+    short_help="Keep source articles in a library: add, list, show, search, remove.",
+)
 def sources() -> None:
     """The source library: add files and URLs once, search them, check drafts against them."""
 
@@ -946,7 +963,7 @@ def sources_refresh(
 @sources.command("list")
 @_library_option
 def sources_list(library: Path | None, old_library: Path | None) -> None:
-    """Every snapshot in the library, oldest first."""
+    """List every snapshot in the library, oldest first."""
     library = _old_library(library, old_library)
     with _open(library) as lib:
         entries = lib.entries()
@@ -964,7 +981,7 @@ def sources_list(library: Path | None, old_library: Path | None) -> None:
 @click.argument("source_id", metavar="ID")
 @_library_option
 def sources_show(source_id: str, library: Path | None, old_library: Path | None) -> None:
-    """A snapshot's metadata and its passages."""
+    """Show a snapshot's metadata and its passages."""
     library = _old_library(library, old_library)
     from drafter.errors import InputError
 
@@ -1004,7 +1021,7 @@ def sources_show(source_id: str, library: Path | None, old_library: Path | None)
 )
 @_library_option
 def sources_search(words: str, limit: int, library: Path | None, old_library: Path | None) -> None:
-    """Passages containing every one of WORDS (full-text search), best first."""
+    """Find the passages containing every one of WORDS (full-text search), best first."""
     library = _old_library(library, old_library)
     with _open(library) as lib:
         hits = lib.search(words, limit=limit)

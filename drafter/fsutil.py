@@ -81,11 +81,11 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = True, flag: str = "
 def _same(a: Path, b: Path) -> bool:
     """Whether two paths name one file: the same resolved path, or (both existing) the same
     inode, which catches hard links and case-insensitive file systems."""
-    if a.resolve() == b.resolve():
-        return True
     try:
+        if a.resolve() == b.resolve():
+            return True
         return a.samefile(b)
-    except OSError:
+    except (OSError, RuntimeError):  # a link loop (RuntimeError before Python 3.13)
         return False
 
 
@@ -116,7 +116,10 @@ def keep_version(path: Path) -> Path | None:
         return None
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:  # a folder where no file can be made (read-only) is one line, not a traceback
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise InputError(str(path.parent), f"cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -131,6 +134,10 @@ def keep_version(path: Path) -> Path | None:
             except FileExistsError:
                 n += 1
                 continue
+            except OSError:  # no hard links here (a FAT/exFAT stick, some network shares)
+                if not _create_new(candidate, data, path.stat().st_mode & 0o7777):
+                    n += 1
+                    continue
             return candidate
     except OSError as exc:
         raise InputError(
@@ -140,13 +147,47 @@ def keep_version(path: Path) -> Path | None:
         Path(tmp).unlink(missing_ok=True)
 
 
+def _create_new(path: Path, data: bytes, mode: int) -> bool:
+    """Write ``data`` to ``path`` only if no such file exists (False then): never replaces.
+    Where hard links are missing; the file is visible before it is whole, but the file it
+    keeps is not touched until it is."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _writable(path: Path) -> None:
+    """Raise ``InputError`` unless ``path`` is a regular file or nothing: a directory, a
+    pipe or device (``/dev/stdout``: reading the old version would wait for ever), a link to
+    nothing or a link loop is not replaced by a file."""
+    if path.is_dir():
+        raise InputError(str(path), "is a directory; give a file name to write to")
+    if (path.is_symlink() and not path.exists()) or (path.exists() and not path.is_file()):
+        raise InputError(
+            str(path),
+            "is not a regular file (a pipe, a device or a broken link); give a file "
+            "name to write to, or leave out -o/--output to write to stdout",
+        )
+
+
 def write_version_kept(
     path: Path, text: str, *, replace: bool, flag: str = "--replace"
 ) -> Path | None:
     """Write ``text`` to ``path`` atomically. An existing file is replaced only when
     ``replace``, and is first kept as ``name.vN.ext``; returns that version's path (or None).
     Without ``replace`` an existing file is an ``OutputExistsError`` naming ``flag``."""
-    if not replace or path.is_dir():
+    _writable(path)
+    if not replace:
         write_atomic(path, text, overwrite=False, flag=flag)
         return None
     kept = keep_version(path)

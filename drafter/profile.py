@@ -64,7 +64,9 @@ class Profile:
         """The title for ``headline`` and ``number`` (``TK`` when unknown). Plain replacement,
         not ``str.format``: a pattern can reach no attribute of anything."""
         shown = "TK" if number is None else str(number)
-        return self.title.replace("{headline}", headline).replace("{number}", shown)
+        # {number} is filled around the headline, never inside it: a headline may say it.
+        before, _, after = self.title.partition("{headline}")
+        return before.replace("{number}", shown) + headline + after.replace("{number}", shown)
 
     def split_title(self, title: str) -> tuple[str, str | None]:
         """The headline and the number (digits, or None) of a title written in this pattern,
@@ -242,8 +244,11 @@ def infer(text: str) -> tuple[Profile, tuple[str, ...]]:
     notes = []
     title = _title_of(text)
     pattern, name = _title_pattern(title) if title else ("", "")
-    if title:
-        notes.append(f"title pattern from the post's title “{title}”")
+    notes.append(
+        f"title pattern from the post's title “{title}”"
+        if title
+        else "no title found (RTZ's title pattern kept: edit it)"
+    )
     paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     disclaimer = next((p for p in reversed(paras[-6:]) if _DISCLAIMER.search(p)), "")
     notes.append("disclaimer found" if disclaimer else "no disclaimer found (left empty)")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from drafter.publishing import clipboard
 from drafter.publishing.clipboard import copy_fragment, plain_text
 
 from .conftest import ROOT, run
@@ -143,3 +144,36 @@ def test_no_title_leaves_the_h1_out_of_the_fragment_and_the_copy(
     # The preview page keeps its title: --no-title is for the fragment.
     page = run("render", PASSING, "--no-title")
     assert "<h1" in page.stdout
+
+
+def test_a_stuck_tool_is_not_said_to_have_copied_and_the_next_one_is_tried(
+    bin_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Like an xclip that hangs on its display before reading a byte: still running after a
+    # while, but it has not taken the data. The old code called that a copy.
+    _tool(bin_dir, "xclip", 'echo $$ > "$0.pid"\nexec /bin/sleep 30\n')
+    xsel = _tool(bin_dir, "xsel", '/bin/cat > "$0.stdin"\n')
+    monkeypatch.setattr(clipboard, "TAKE_SECONDS", 2.0, raising=False)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setenv("DISPLAY", ":0")
+    result = run("render", PASSING, "--format", "fragment", "--copy")
+    assert result.exit_code == 0, result.output
+    assert "copied the fragment to the clipboard as plain text only (via xsel)" in result.stderr
+    assert Path(f"{xsel}.stdin").read_text(encoding="utf-8").startswith("AI: US AI Talent")
+    xsel.unlink()
+    result = run("render", PASSING, "--format", "fragment", "--copy")
+    assert "could not copy to the clipboard: xclip (did not take the data; stopped)" in (
+        result.stderr
+    )
+
+
+def test_a_slow_tool_that_takes_the_data_and_keeps_serving_has_copied(bin_dir: Path) -> None:
+    # Like osascript starting slowly: it reads the data late, then keeps running.
+    osascript = _tool(
+        bin_dir,
+        "osascript",
+        '/bin/sleep 0.8\n/bin/cat > "$0.stdin"\necho $$ > "$0.pid"\nexec /bin/sleep 30\n',
+    )
+    message = copy_fragment(FRAGMENT, env={"PATH": str(bin_dir)})
+    assert message.endswith("as rich text (HTML) and plain text (via osascript)")
+    assert json.loads(Path(f"{osascript}.stdin").read_text(encoding="utf-8"))["html"] == FRAGMENT

@@ -4,9 +4,13 @@ script the truth, and the options read as people type them."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import stat
+import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -81,6 +85,70 @@ def test_draft_refuses_an_output_folder_where_a_source_has_an_output_name(tmp_pa
     assert other.exit_code == 2 and notes.read_text(encoding="utf-8") == "my notes\n"
 
 
+@pytest.mark.parametrize("kind", ["notes", "source"])
+def test_draft_refuses_a_source_snapshot_that_would_land_on_an_input(
+    tmp_path: Path, kind: str
+) -> None:
+    # `scmp.md` is kept as out/sources/scmp.md: the writer's file there (notes, or another
+    # source) must not be replaced by the snapshot.
+    mine = tmp_path / "out" / "sources" / "scmp.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("My notes on the SCMP piece: quote the He Kaiming part.\n", encoding="utf-8")
+    before = _snapshot(tmp_path)
+    extra = ["--notes", mine] if kind == "notes" else [mine]
+    result = run("draft", EXAMPLE / "scmp.md", *extra, "--angle", "x", "--offline", "-d",
+                 tmp_path / "out")  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "sources/scmp.md: is one of this command's inputs" in result.stderr
+    assert _snapshot(tmp_path) == before  # the notes untouched, nothing written
+
+
+@pytest.mark.parametrize("kind", ["fifo", "loop", "dangling"])
+def test_an_output_that_is_no_regular_file_is_one_line_never_a_hang_or_a_traceback(
+    post: Path, kind: str
+) -> None:
+    # `-o /dev/stdout --replace` (a pipe) and a named pipe hung for ever reading the "old
+    # version"; a symbolic link loop was a traceback; a dangling link was replaced unasked.
+    out = post.parent / "out.txt"
+    if kind == "fifo":
+        os.mkfifo(out)
+        # The other end, so that the old code's read ends instead of hanging the suite.
+        threading.Thread(target=lambda: os.close(os.open(out, os.O_WRONLY)), daemon=True).start()
+    elif kind == "loop":
+        out.symlink_to(out.name)
+    else:
+        out.symlink_to(post.parent / "missing" / "x.txt")
+    try:
+        result = run("check", post, "-o", out, "--replace")
+    finally:
+        if kind == "fifo":  # release the writer thread when nothing opened the pipe
+            with contextlib.suppress(OSError):
+                os.close(os.open(out, os.O_RDONLY | os.O_NONBLOCK))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert f"{out}: is not a regular file" in result.stderr
+    assert out.is_symlink() if kind != "fifo" else stat.S_ISFIFO(out.lstat().st_mode)
+    assert sorted(p.name for p in post.parent.iterdir()) == ["d.md", "out.txt", "scmp.md"]
+
+
+def test_replacing_an_output_in_a_folder_that_takes_no_new_file_is_one_line(
+    post: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A read-only folder (as a user other than root sees it): keeping the old version cannot
+    # make its copy there. That was a traceback (FileNotFoundError/PermissionError).
+    out = post.parent / "report.txt"
+    out.write_text("last week's report\n", encoding="utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    result = run("check", post, "-o", out, "--replace")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"drafter: error: {post.parent}: cannot write: Permission denied\n"
+    assert out.read_text(encoding="utf-8") == "last week's report\n"
+
+
 def test_an_existing_output_is_replaced_only_with_replace_and_kept_as_a_version(
     tmp_path: Path,
 ) -> None:
@@ -96,6 +164,51 @@ def test_an_existing_output_is_replaced_only_with_replace_and_kept_as_a_version(
     assert (tmp_path / "notes.v1.txt").read_text(encoding="utf-8") == "an unrelated file\n"
     assert notes.read_text(encoding="utf-8").startswith("# Provenance report")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "notes.v1.txt"]
+
+
+def test_replace_keeps_the_version_where_there_are_no_hard_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A FAT/exFAT stick or a network share: os.link fails with EPERM. --replace (and draft
+    # --force, revise) said "cannot write: Operation not permitted" and could not replace.
+    def no_links(src: object, dst: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("an unrelated file\n", encoding="utf-8")
+    (tmp_path / "notes.v1.txt").write_text("an older version\n", encoding="utf-8")
+    result = run("check", PASSING, "--format", "md", "-o", notes, "--replace")
+    assert result.exit_code == 0, result.output
+    assert f"kept as {tmp_path / 'notes.v2.txt'}" in result.stderr
+    assert (tmp_path / "notes.v1.txt").read_text(encoding="utf-8") == "an older version\n"
+    assert (tmp_path / "notes.v2.txt").read_text(encoding="utf-8") == "an unrelated file\n"
+    assert notes.read_text(encoding="utf-8").startswith("# Provenance report")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "notes.txt",
+        "notes.v1.txt",
+        "notes.v2.txt",
+    ]
+
+
+def test_output_dash_is_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As Unix tools read it; it wrote a file named "-" (and then wanted --replace for it).
+    monkeypatch.chdir(tmp_path)
+    for args in (["check", PASSING, "--format", "json"], ["render", PASSING, "--format", "md"]):
+        result = run(*args, "-o", "-")
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith(("{", "# AI: US AI Talent hunt"))
+    profile = run("init", "-o", "-")
+    assert profile.exit_code == 0 and 'name = "RTZ"' in profile.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_two_outputs_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # -o and the old --out both given: one was silently dropped (the --out file).
+    monkeypatch.chdir(tmp_path)
+    both = run("render", PASSING, "-o", "a.html", "--out", "b.html")
+    assert both.exit_code == 2 and "give one output" in both.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_forced_render_writes_the_marked_output_and_exits_1(tmp_path: Path) -> None:
@@ -153,6 +266,18 @@ def test_drafter_alone_prints_help_in_workflow_order_and_exits_0() -> None:
     for line in commands:  # whole sentences, never cut off with "..."
         assert line.rstrip().endswith(".") and not line.rstrip().endswith("..."), line
     assert run("--version").stdout.startswith("drafter, version ")
+
+
+def test_sources_help_lists_its_commands_in_workflow_order_in_whole_sentences() -> None:
+    result = run("sources", "--help")
+    assert result.exit_code == 0
+    lines = result.stdout.split("Commands:", 1)[1].strip().splitlines()
+    summaries = {line.split()[0]: line.split(None, 1)[1] for line in lines}
+    ours = {"add": "Add", "list": "List", "show": "Show", "search": "Find", "remove": "Remove"}
+    assert [name for name in summaries if name in ours] == list(ours)  # as README lists them
+    for name, verb in ours.items():  # a sentence: its verb first, a full stop last
+        assert summaries[name].split()[0] == verb, summaries[name]
+        assert summaries[name].endswith(".") and not summaries[name].endswith("...")
 
 
 def test_old_option_spellings_still_work_with_a_warning(tmp_path: Path) -> None:

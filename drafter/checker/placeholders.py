@@ -15,8 +15,11 @@ import re
 from drafter.models import Placeholder
 
 # `[TK: …]`/`[TK]` slots; a bare `TK` word (the journalists' "to come": `TK headline`,
-# `RTZ #TK`), but not one that starts a name (`TK Elevator`, `TK Maxx`).
-PATTERN = re.compile(r"\[TK\b[^\]\n]*\]|\bTK\b(?![ \t]+[A-Z])")
+# `RTZ #TK`), but not one that starts a name (`TK Elevator`, `TK Maxx`). A `TK` after a
+# number label (`#`, `No.`, `n°`, `Issue`: where a profile's title puts an unknown
+# {number}) is a slot even before a capitalised word (`Dispatch #TK From The Harbour`).
+_NUMBER_LABEL = r"(?:(?<=#)|(?<=\bNo\.)|(?<=\bNo\. )|(?<=n°)|(?<=n° )|(?<=\bIssue ))"
+PATTERN = re.compile(rf"\[TK\b[^\]\n]*\]|{_NUMBER_LABEL}TK\b|\bTK\b(?![ \t]+[A-Z])")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 

@@ -137,6 +137,22 @@ def _snapshot(folder: Path, sources: Sequence[Source]) -> list[dict[str, Any]]:
     return entries
 
 
+def _refuse_snapshots_on_inputs(
+    folder: Path, sources: Sequence[Source], inputs: Sequence[Path | str]
+) -> None:
+    """Refuse (exit 2, before anything is written) a snapshot ``_snapshot`` would write over
+    one of ``inputs``: the notes, or another source, kept in ``folder/sources/``."""
+    for s in sources:
+        original = Path(s.path) if s.path and not ingest.is_url(s.path) else None
+        copied = original is not None and original.suffix.lower() in (".txt", ".md", ".markdown")
+        suffix = original.suffix if copied and original is not None else ".md"
+        for name in dict.fromkeys((s.id, ids.slug(s.id))):  # as given, and as a file name
+            target = folder / "sources" / f"{name}{suffix}"
+            if copied and original is not None and original.resolve() == target.resolve():
+                continue  # the source is its own snapshot: it is not written
+            refuse_input(target, inputs, "choose another -d/--out-dir")
+
+
 def _write_passages(folder: Path, passages: Sequence[Passage]) -> None:
     write_atomic(
         folder / "passages.json",
@@ -347,6 +363,7 @@ def run_draft(
     passages = _passages(sources)
 
     # The sources and passages go to disk before any model call: a failure keeps them.
+    _refuse_snapshots_on_inputs(folder, sources, inputs)
     entries = _snapshot(folder, sources)
     _write_passages(folder, list(passages.values()))
 

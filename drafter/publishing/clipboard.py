@@ -9,8 +9,9 @@ already succeeded.
 Tools, in the order they are tried (each where its display is):
 
 - ``wl-copy`` (Wayland): HTML only; wl-copy offers one type per copy.
-- ``xclip`` (X11): HTML, with the plain text as its ``-alt-text`` (xclip 0.13 and later;
-  an older xclip refuses the option and is run again for HTML only).
+- ``xclip`` (X11): HTML, with the plain text as its ``-alt-text`` (in xclip's repository
+  since April 2023, after its latest release, 0.13; an xclip without it takes the option
+  for a file name, fails, and is run again for HTML only).
 - ``xsel`` (X11): plain text only.
 - ``osascript`` (macOS): HTML and plain text together on the general pasteboard.
 - ``pbcopy`` (macOS): plain text only.
@@ -18,24 +19,33 @@ Tools, in the order they are tried (each where its display is):
 X11 tools fork a child that serves the selection and keeps the pipes it inherited open, so
 waiting for their output never ends (the old 10 s timeout). The data goes in through a
 temporary file and their output goes to ``/dev/null`` or a file: drafter waits only for the
-tool's own process to exit, a short while at most, and returns.
+tool's own process to exit, or, while it runs, until it has read the whole file (the offset
+of the file it shares with drafter), and returns. A tool stuck before reading (a display that
+does not answer) is stopped and has not copied.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from drafter.publishing.readback import read
 
 # How long the tool's own process may take to take the data and exit. One that is still
-# running then has the data (it reads a file) and is serving the clipboard itself.
+# running then, and has read all the data, is serving the clipboard itself.
 WAIT_SECONDS = 0.5
+# How long a tool that is still running may take to read the data (osascript can be slow to
+# start); one that has not read it by then is stuck, is stopped, and has copied nothing.
+TAKE_SECONDS = 5.0
+STUCK = "did not take the data; stopped"
 # xclip takes the plain text as an argument; past this a command line may be too long.
 MAX_ALT_TEXT = 100_000
 
@@ -112,15 +122,35 @@ def _run(argv: Sequence[str], data: bytes, env: Mapping[str, str]) -> str:
             )
         except OSError as exc:
             return exc.strerror or exc.__class__.__name__
-        try:
-            code = proc.wait(timeout=WAIT_SECONDS)
-        except subprocess.TimeoutExpired:
-            return ""  # still running with the data: it is serving the clipboard
+        code = _wait_for_data(proc, stdin.fileno(), len(data))
+        if isinstance(code, str):
+            return code
         if code == 0:
             return ""
         errors.seek(0)
         lines = errors.read(2000).decode(errors="replace").strip().splitlines()
         return lines[0] if lines else f"exit status {code}"
+
+
+def _wait_for_data(proc: subprocess.Popen[bytes], stdin: int, size: int) -> int | str:
+    """The tool's exit code; or "" when it is still running and has read all ``size`` bytes
+    of its stdin (the file offset it shares with us says so): it is serving the clipboard; or
+    why not, when it is stuck without them (it is stopped). Returns as soon as one is known."""
+    started = time.monotonic()
+    while True:
+        try:
+            return proc.wait(timeout=0.02)
+        except subprocess.TimeoutExpired:
+            pass
+        waited = time.monotonic() - started
+        if os.lseek(stdin, 0, os.SEEK_CUR) >= size:
+            if waited >= WAIT_SECONDS:  # it had time to fail after reading: it serves
+                return ""
+        elif waited >= TAKE_SECONDS:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # its own session (start_new_session)
+            proc.wait()
+            return STUCK
 
 
 def copy_fragment(fragment: str, env: Mapping[str, str] | None = None) -> str:
@@ -141,6 +171,8 @@ def copy_fragment(fragment: str, env: Mapping[str, str] | None = None) -> str:
             why = _run(argv, data, env)
             if not why:
                 return f"copied the fragment to the clipboard {_WHAT[offers]} (via {tool.name})"
+            if why == STUCK:
+                break  # not run again with other options: the next tool is tried
         tried.append(f"{tool.name} ({why})")
     reason = (
         ", ".join(tried) if tried else "no clipboard tool found (wl-copy, xclip, xsel or pbcopy)"
