@@ -56,6 +56,8 @@ class Quote:
     markup: bool = False
     # Introduced as a title (`reports in “…”`, `titled “…”`).
     title_intro: bool = False
+    # What its lead-in names that is not among the sources (a paper, a title, a link), or "".
+    unlisted: str = ""
 
 
 class Status(StrEnum):

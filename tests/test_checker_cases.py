@@ -84,6 +84,8 @@ def test_case(case: Case, tmp_path: Path) -> None:
             assert q["line"] == int(extra["line"]), label
         if "attributed" in extra:
             assert q["attributed_to"] == (extra["attributed"] or None), label
+        if "note" in extra:
+            assert extra["note"] in q.get("note", ""), f"{label}\nnote: {q.get('note')}"
         if "replaced" in extra:
             got_replaced = [r["source_text"] for r in q.get("replacements", [])]
             assert extra["replaced"] in got_replaced, f"{label}\nreplaced: {got_replaced}"

@@ -19,12 +19,14 @@ Rules (DESIGN.md § Quote extraction), and the one refinement made here:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from drafter.checker.attribution import Named, Names, title_intro
 from drafter.models import Kind, Quote, Source
 
 OPEN_DOUBLE = "“„"
@@ -34,11 +36,7 @@ OPEN_SINGLE = "‘"
 CLOSE_SINGLE = "’"
 _OPENING_CONTEXT = set(" \t\n([{—–-/“‘")
 
-_TITLE_INTRO = re.compile(
-    r"(?:\b(?:in|titled|entitled|headlined|headline|called|piece|article|story|column|op-ed|essay|report)"
-    r"|\b(?:reports?|reported|writes?|wrote|notes?|noted))[ \t]*[:,]?[ \t]*$",
-    re.IGNORECASE,
-)
+_NEWLINE = re.compile("\n")
 _LEAD_IN_VERB = re.compile(
     r"\b(?:reports?|reported|reporting|writes?|wrote|notes?|noted|says|said|explains?|explained|"
     r"observes?|observed|describes?|described|adds?|added|according to|puts it|put it|"
@@ -67,15 +65,23 @@ class Paragraph:
     code: list[tuple[int, int]] = field(default_factory=list)
     markup: list[int] = field(default_factory=list)  # offsets where markup was dropped
     hrefs: list[str] = field(default_factory=list)
+    _breaks: list[int] | None = field(default=None, repr=False, compare=False)
 
     def line_at(self, offset: int) -> int:
-        return self.line + self.text.count("\n", 0, offset)
+        # Counted once per paragraph: counting from its start for every quote is quadratic.
+        if self._breaks is None or self._breaks[0] != len(self.text):
+            self._breaks = [len(self.text), *(m.start() for m in _NEWLINE.finditer(self.text))]
+        return self.line + bisect_left(self._breaks, offset, 1) - 1
 
+    # ``code`` and ``markup`` are in text order (``flatten`` appends them as it goes), so one
+    # bisection answers: scanning them all for every quote is quadratic in a long paragraph.
     def in_code(self, offset: int) -> bool:
-        return any(a <= offset < b for a, b in self.code)
+        i = bisect_right(self.code, (offset, len(self.text) + 1)) - 1
+        return i >= 0 and self.code[i][0] <= offset < self.code[i][1]
 
     def has_markup(self, start: int, end: int) -> bool:
-        return any(start <= m <= end for m in self.markup)
+        i = bisect_left(self.markup, start)
+        return i < len(self.markup) and self.markup[i] <= end
 
 
 def paragraphs(markdown: str, first_line: int = 1) -> Iterator[Paragraph]:
@@ -237,64 +243,12 @@ def _double_spans(text: str, para: Paragraph) -> tuple[list[_Span], _Span | None
     return spans, None
 
 
-# --- attribution --------------------------------------------------------------------------
+# --- attribution (the names themselves are found by ``attribution.Names``) -----------------
 
 
-@dataclass(frozen=True)
-class _Names:
-    source_id: str
-    patterns: tuple[re.Pattern[str], ...]
-    urls: tuple[str, ...]
-
-
-def _names(sources: Sequence[Source]) -> list[_Names]:
-    out = []
-    for s in sources:
-        pats = []
-        # Names are matched as written: a publication called "Time" or "The Information"
-        # must not be found in "at the same time" or "the information". Only a long title
-        # is matched in any case (headlines get recapitalised).
-        long_title = len(s.title.split()) >= 4
-        for value, flags in (
-            (s.publication, 0),
-            (s.title, re.IGNORECASE if long_title else 0),
-            (s.short_name, 0),
-        ):
-            value = value.strip()
-            article = ""
-            if value.lower().startswith("the ") and len(value) > 6:
-                # "The Harbour Ledger" is "the Harbour Ledger" mid-sentence, or just
-                # "Harbour Ledger": the article is optional and in either case.
-                value, article = value[4:].strip(), r"(?:[Tt]he\s+)?"
-            if len(value) >= 2:
-                escaped = r"\s+".join(re.escape(w) for w in value.split())
-                pats.append(re.compile(rf"(?<!\w){article}{escaped}(?!\w)", flags))
-        url = _bare_url(s.url)
-        out.append(_Names(s.id, tuple(pats), (url,) if url else ()))
-    return out
-
-
-def _bare_url(url: str) -> str:
-    return re.sub(r"^https?://(www\.)?", "", url.strip()).rstrip("/").lower()
-
-
-def _named(para: Paragraph, names: list[_Names], upto: int) -> str | None:
+def _named(para: Paragraph, names: Names, found: Named, upto: int) -> str | None:
     """The source named last in the paragraph before ``upto`` (text or link target)."""
-    best: tuple[int, str] | None = None
-    prefix = para.text[:upto]
-    for n in names:
-        for pat in n.patterns:
-            for m in pat.finditer(prefix):
-                if best is None or m.start() >= best[0]:
-                    best = (m.start(), n.source_id)
-    if best is not None:
-        return best[1]
-    for href in para.hrefs:
-        bare = _bare_url(href)
-        for n in names:
-            if any(bare == u or (u and bare.startswith(u + "/")) for u in n.urls):
-                return n.source_id
-    return None
+    return found.before(upto) or (None if found.hits else names.linked(para.hrefs))
 
 
 # --- the stage ----------------------------------------------------------------------------
@@ -311,18 +265,23 @@ def extract_paragraphs(paras: Iterable[Paragraph], sources: Sequence[Source] = (
     ``render`` reads its HTML output back into paragraphs and calls this, so that the quotes a
     reader of the output sees are found exactly as the checker found them in the draft.
     """
-    names = _names(sources)
+    names = Names(sources)
     quotes: list[Quote] = []
     current: str | None = None
+    unlisted = ""  # what the current lead-in names that is not among the sources
     pending: tuple[str, int, bool, bool] | None = None  # text so far, line, block, markup
 
     def add(text: str, line: int, kind: Kind, attributed: str | None, **flags: bool) -> None:
         text = text.strip()
         if text:
-            quotes.append(Quote(f"q{len(quotes) + 1}", text, line, kind, attributed, **flags))
+            other = unlisted if attributed is None else ""
+            quotes.append(
+                Quote(f"q{len(quotes) + 1}", text, line, kind, attributed, unlisted=other, **flags)
+            )
 
     for para in paras:
         text = para.text
+        found = names.find(text)  # every source named in it, in one pass
         if pending is not None:
             so_far, line, block, markup = pending
             pending = None
@@ -338,7 +297,7 @@ def extract_paragraphs(paras: Iterable[Paragraph], sources: Sequence[Source] = (
                     rest = para.text[cont.end + 1 :]
                     if rest.strip():
                         # Commentary after the quotation closes, e.g. `…,” he said.`
-                        current = _named(para, names, len(text)) or current
+                        current = _named(para, names, found, len(text)) or current
                 continue
             add(so_far, line, Kind.BLOCK if block else Kind.INLINE, current, markup=markup)
 
@@ -362,14 +321,18 @@ def extract_paragraphs(paras: Iterable[Paragraph], sources: Sequence[Source] = (
         before = current  # quotes in this paragraph are attributed by what precedes them
         if not whole:
             # Commentary: it may name a source (a lead-in) or end a run of quotes from one.
-            named = _named(para, names, len(text))
+            named = _named(para, names, found, len(text))
             if named is not None:
-                current = named
+                current, unlisted = named, ""
             elif text.rstrip().endswith(":") and _LEAD_IN_VERB.search(text):
-                current = None
+                # A lead-in naming no source: its quotes are nobody's, and what it does name
+                # (a paper, a title, a link) is reported when it is not among the sources.
+                titles = [text[s.start : s.end] for s in spans if title_intro(text, s.start - 1)]
+                current, unlisted = None, names.unlisted(text, para.hrefs, titles)
         for span in spans:
-            attributed = before if span.block else (_named(para, names, span.start) or before)
-            intro = bool(_TITLE_INTRO.search(text[: span.start - 1]))
+            named_here = None if span.block else _named(para, names, found, span.start)
+            attributed = named_here or before
+            intro = title_intro(text, span.start - 1)
             add(
                 text[span.start : span.end],
                 para.line_at(span.start),
@@ -403,7 +366,7 @@ def extract_paragraphs(paras: Iterable[Paragraph], sources: Sequence[Source] = (
                 text[a:b],
                 para.line_at(a),
                 Kind.INLINE,
-                _named(para, names, a) or current,
+                _named(para, names, found, a) or current,
                 single=True,
                 markup=para.has_markup(a, b),
             )

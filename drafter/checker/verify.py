@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from rapidfuzz import fuzz
@@ -469,10 +469,44 @@ def verify(quotes: Sequence[Quote], library: Library) -> tuple[QuoteCheck, ...]:
     titles = [(src.id, normal_form(src.title)) for src in library.sources]
     titles = [(sid, title) for sid, title in titles if title]
     out = []
+    told = ""  # the unlisted names last reported: once per group of quotes
     for plan, is_checked, rare in zip(plans, checked, weak, strict=True):
         check = _found(plan, library, hits, titles) or _miss(plan, library, hits, rare, is_checked)
+        check, told = _unlisted(check, library, told)
         out.append(check)
     return tuple(out)
+
+
+def _unlisted(check: QuoteCheck, library: Library, told: str) -> tuple[QuoteCheck, str]:
+    """A quote whose lead-in names something not among the sources (a paper, a title, a
+    link): found in a source anyway, it is misattributed, unless the name is the source's
+    own (a lead-in naming a company or paper the article itself quotes); not found, the
+    first quote of the group says what to add."""
+    names = check.quote.unlisted
+    if not names:
+        return check, ""
+    if check.matches and check.status in _ATTRIBUTABLE:
+        texts = [library.sources[i].text for i in _source_indexes(library, check.matches)]
+        if not any(name in text for name in names.split(", ") for text in texts):
+            where = ", ".join(dict.fromkeys(m.source for m in check.matches))
+            note = f"the lead-in names {names}, which is not among the sources; found in {where}"
+            return replace(check, status=Status.MISATTRIBUTED, note=note), names
+        return check, names
+    if check.status.passes or names == told:
+        return check, names
+    note = (
+        f"the lead-in names {names}, which is not among the sources: add it with "
+        "`drafter sources add URL`"
+    )
+    return replace(check, note="; ".join(n for n in (check.note, note) if n)), names
+
+
+_ATTRIBUTABLE = {Status.EXACT, Status.NORMALIZED, Status.ELIDED, Status.BRACKETED}
+
+
+def _source_indexes(library: Library, matches: Sequence[Match]) -> list[int]:
+    ids = {m.source for m in matches}
+    return [i for i, s in enumerate(library.sources) if s.id in ids]
 
 
 def _miss(
