@@ -22,7 +22,6 @@ from drafter.models import Source
 from drafter.sources.chunk import passage_at, spans
 
 MAX_HITS = 200  # places kept per needle and source
-MAX_TOTAL = 200  # places kept per needle in the whole library (a rarer needle decides)
 
 
 @dataclass(frozen=True)
@@ -97,10 +96,10 @@ def build(sources: Iterable[Source]) -> Library:
 class Hits:
     """Where each needle was found: needle -> source index -> normalised start offsets.
 
-    At most ``MAX_HITS`` places are kept per needle and source and ``MAX_TOTAL`` per needle
-    in all (a word found in every article says nothing about where a quote came from, and
-    keeping every place of it costs more memory than the library); ``total`` still counts
-    them all, so that a needle's rarity can be weighed.
+    At most ``MAX_HITS`` places are kept per needle and source (a phrase repeated all over
+    one article says nothing more about where a quote came from); ``total`` still counts
+    them all, so that a needle's rarity can be weighed. There is no cap across the library:
+    a near miss is located in its own article whatever its place in the library.
     """
 
     spots: dict[str, dict[int, list[int]]] = field(default_factory=dict)
@@ -131,7 +130,7 @@ def scan(library: Library, needles: Sequence[str]) -> Hits:
         for end, needle in automaton.iter(text):
             totals[needle] += 1
             spots = found[needle]
-            if len(spots) < MAX_HITS and totals[needle] <= MAX_TOTAL:
+            if len(spots) < MAX_HITS:
                 spots.append(end - len(needle) + 1)
         for needle, spots in found.items():
             if spots:

@@ -74,13 +74,20 @@ def _plan(quote: Quote) -> _Plan:
 
 
 def _weak_needles(plan: _Plan) -> list[str]:
-    """The quote's longest words: a last resort to find where a heavily changed quote was."""
+    """Rarer-than-anchors evidence of where a heavily changed quote was: pairs of adjacent
+    long words (any change elsewhere leaves a pair intact), or, for a quote too short for
+    pairs, its longest words.
+
+    Pairs rather than single words: a common word is found in every article (two thirds
+    of all scan hits at 100 MB were such words), a pair of long words in very few, and it
+    still survives where every four-word anchor was changed."""
+    words = [w.strip(".,;:!?\"'()") for w in plan.bare.split(" ")]
+    pairs = [f"{a} {b}" for a, b in pairwise(plan.bare.split(" ")) if len(a) >= 4 and len(b) >= 4]
     # Longest first, ties alphabetically: a set's order changes with the hash seed, and the
     # report must not.
-    words = sorted(
-        {w.strip(".,;:!?\"'()") for w in plan.bare.split(" ")}, key=lambda w: (-len(w), w)
-    )
-    return [w for w in words if len(w) >= 5][:6]
+    if pairs:
+        return sorted(set(pairs), key=lambda w: (-len(w), w))[:6]
+    return sorted({w for w in words if len(w) >= 5}, key=lambda w: (-len(w), w))[:6]
 
 
 # --- locating -----------------------------------------------------------------------------

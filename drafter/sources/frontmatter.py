@@ -12,6 +12,9 @@ from typing import Any
 
 import yaml
 
+# libyaml's loader where PyYAML was built with it: the pure-Python one costs about 0.2 ms a
+# source, 2 s for a library of 10,000 files with front matter.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
@@ -32,7 +35,7 @@ def split(text: str) -> Document:
     if not m:
         return Document({}, text, 0, 0)
     try:
-        meta = yaml.safe_load(m.group(1) or "") or {}
+        meta = yaml.load(m.group(1) or "", Loader=_LOADER) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
