@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from drafter import __version__
-from drafter.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, DrafterError
+from drafter.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, DrafterError, UsageError
 
 if TYPE_CHECKING:
     from drafter.sources.library import Entry, Library
@@ -67,7 +67,7 @@ _SOURCES = click.option(
 
 
 @main.command()
-@click.argument("draft", type=_PATH)
+@click.argument("drafts", nargs=-1, required=True, type=_PATH)
 @_SOURCES
 @_LIBRARY
 @click.option(
@@ -78,23 +78,43 @@ _SOURCES = click.option(
     show_default=True,
     help="Report format.",
 )
-@click.option("--output", "-o", type=_PATH, help="Write the report to FILE instead of stdout.")
+@click.option(
+    "--output",
+    "-o",
+    type=_PATH,
+    help="Write the report to FILE instead of stdout (with many drafts and --format html: "
+    "a folder, with index.html and one report per post).",
+)
 @click.option("--strict", is_flag=True, help="Fail unchecked scare quotes and short terms too.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With many drafts: processes at a time (default: one per core).",
+)
 def check(
-    draft: Path,
+    drafts: tuple[Path, ...],
     sources: tuple[str, ...],
     library: str | None,
     fmt: str,
     output: Path | None,
     strict: bool,
+    jobs: int | None,
 ) -> None:
-    """Prove where every quote of DRAFT is in its sources, or say why it is not.
+    """Prove where every quote of DRAFTS is in their sources, or say why it is not.
 
-    Exit 0 when every quote passes, 1 when any fails (the report is written in full first).
+    DRAFTS are Markdown files or folders of them (`drafter check posts/*.md`, `drafter check
+    posts/`); with more than one, every core checks them and one summary table (per post:
+    quotes, passed, failed, warnings) is printed. Exit 0 when every quote passes, 1 when any
+    fails (the report is written in full first), 2 when a draft cannot be read.
     """
     from drafter.checker import report
     from drafter.checker.check import check_draft
 
+    if len(drafts) > 1 or drafts[0].is_dir():
+        _check_many(drafts, sources, library, fmt, output, strict, jobs)
+        return
+    (draft,) = drafts
     result = check_draft(draft, sources, strict=strict, library=_library_path(library))
     if fmt == "json":
         text = report.to_json(result)
@@ -112,6 +132,45 @@ def check(
         click.echo(report.summary_line(result), err=True)
     if not result.ok:
         sys.exit(EXIT_CHECK_FAILED)
+
+
+def _check_many(
+    paths: tuple[Path, ...],
+    sources: tuple[str, ...],
+    library: str | None,
+    fmt: str,
+    output: Path | None,
+    strict: bool,
+    jobs: int | None,
+) -> None:
+    """`drafter check` with many drafts: one run on every core, one summary."""
+    from drafter.checker import archive
+
+    drafts = archive.expand(list(paths))
+    if fmt == "html" and output is None:
+        raise UsageError("--format html with many drafts needs --output DIR (a folder)")
+    render = None
+    if fmt == "html":
+        from drafter.publishing import report_html
+
+        render = report_html.to_html
+    posts = archive.check_drafts(
+        drafts, sources, strict=strict, library=_library_path(library), render=render, jobs=jobs
+    )
+    if fmt == "html":
+        assert output is not None
+        from drafter.publishing.archive_html import write_reports
+
+        write_reports(output, posts, drafts)
+        click.echo(f"wrote {output / 'index.html'}", err=True)
+    else:
+        text = {"json": archive.to_json, "md": archive.to_markdown}.get(fmt, archive.to_text)
+        _emit(text(posts), output)
+    if output is not None or fmt != "text":
+        click.echo(archive.summary_line(posts), err=True)
+    code = archive.exit_code(posts)
+    if code:
+        sys.exit(code)
 
 
 def _library_path(library: str | None) -> Path | None:

@@ -20,7 +20,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import ahocorasick
+import ahocorasick_rs
 
 from drafter.models import Source
 
@@ -115,7 +115,7 @@ class Names:
     """Every name of every source, ready to be found in a paragraph in one pass."""
 
     def __init__(self, sources: Sequence[Source]) -> None:
-        self._automaton: ahocorasick.Automaton | None = None
+        self._automaton: ahocorasick_rs.AhoCorasick | None = None
         keyed: dict[str, list[_Name]] = {}
         self._urls: dict[str, str] = {}
         self.titles: set[str] = set()
@@ -147,12 +147,10 @@ class Names:
             url = bare_url(s.url)
             if url:
                 self._urls.setdefault(url, s.id)
+        self._keys = list(keyed)
+        self._named = [tuple(keyed[k]) for k in self._keys]
         if keyed:
-            automaton = ahocorasick.Automaton()
-            for key, names in keyed.items():
-                automaton.add_word(key, (len(key), tuple(names)))
-            automaton.make_automaton()
-            self._automaton = automaton
+            self._automaton = ahocorasick_rs.AhoCorasick(self._keys)
 
     def find(self, text: str) -> Named:
         """Every place a source is named in ``text``."""
@@ -174,8 +172,8 @@ class Names:
             return i + (shifts[k] if k >= 0 else 0)
 
         hits: list[tuple[int, int, str]] = []
-        for end, (length, names) in self._automaton.iter(folded):
-            fs, fe = end - length + 1, end + 1
+        for k, fs, fe in self._automaton.find_matches_as_indexes(folded, overlapping=True):
+            names = self._named[k]
             if (fs > 0 and _word(folded[fs - 1])) or (fe < len(folded) and _word(folded[fe])):
                 continue
             start, stop = orig(fs), orig(fe - 1) + 1

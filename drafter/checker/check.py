@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -211,14 +211,42 @@ def _library_holds(path: Path, shas: Sequence[str]) -> set[str]:
         return {sha for sha in shas if lib.by_sha256(sha)}
 
 
+@dataclass
+class Shared:
+    """What the drafts of one run share (``drafter check`` on many drafts): source files
+    read once (by resolved path: the source and its decoding warning) and their normal
+    forms (see ``index.Library.shared``)."""
+
+    files: dict[Path, tuple[Source, str | None]] = field(default_factory=dict)
+    normal: dict[tuple[str, str], str] = field(default_factory=dict)
+    keep: bool = False  # whether ``load`` keeps what it reads (the parent's preload does)
+
+    def load(self, paths: Sequence[Path | str]) -> tuple[tuple[Source, ...], list[str]]:
+        """``ingest.load_sources``, taking files already read from ``files``."""
+        sources, warnings = [], []
+        for p in paths:
+            if isinstance(p, Path) and p in self.files:
+                src, warning = self.files[p]
+            else:
+                src, warning = ingest.load_ref(p)
+                if self.keep and isinstance(p, Path):
+                    self.files[p] = (src, warning)
+            sources.append(src)
+            if warning:
+                warnings.append(warning)
+        return ingest.unique_ids(sources), warnings
+
+
 def check_draft(
     draft: Path,
     source_paths: Sequence[Path | str],
     strict: bool = False,
     library: Path | None = None,
+    shared: Shared | None = None,
 ) -> CheckResult:
     """Check ``draft`` against files and URLs (``source_paths`` and the draft's front
-    matter) and, when ``library`` is given, the source library at that path."""
+    matter) and, when ``library`` is given, the source library at that path. ``shared``:
+    sources and normal forms kept across the drafts of one run."""
     doc, warnings = read_draft(draft)
     paths = [*source_paths, *ingest.draft_source_paths(draft, doc.meta)]
     unique = list(dict.fromkeys(p if ingest.is_url(p) else Path(p).resolve() for p in paths))
@@ -232,7 +260,7 @@ def check_draft(
             f"{draft}: no sources to check against; pass --source FILE|URL, --library "
             "(or list them in the draft's front matter)"
         )
-    sources, source_warnings = ingest.load_sources(unique)
+    sources, source_warnings = (shared or Shared()).load(unique)
     warnings += source_warnings + pinned_warnings(draft, doc.meta, sources)
     fetched = []
     for url, sha in urls.items():
@@ -247,7 +275,8 @@ def check_draft(
     body_line = doc.body_line + 1
     entries: dict[str, Entry] = {}
     if library is None:
-        checks = verify(extract(doc.body, sources, first_line=body_line), build(sources))
+        normal = shared.normal if shared is not None else None
+        checks = verify(extract(doc.body, sources, first_line=body_line), build(sources, normal))
     else:
         sources, checks, entries, lib_warnings = _check_with_library(
             library, doc.meta, doc.body, body_line, sources
