@@ -137,12 +137,32 @@ def _verdict(
     return status, matches, tuple(rules)
 
 
-def _title(quote: Quote, titles: Sequence[tuple[str, str]]) -> Match | None:
+@dataclass(frozen=True)
+class _Titles:
+    """Source titles in normal form, looked up by text (and, after a title intro, in any
+    case): one dictionary lookup per quote, not a loop over every source."""
+
+    exact: dict[str, str]
+    folded: dict[str, str]
+
+    @classmethod
+    def of(cls, library: Library) -> _Titles:
+        exact: dict[str, str] = {}
+        folded: dict[str, str] = {}
+        for src in library.sources:
+            title = normal_form(src.title) if src.title else ""
+            if title:
+                exact.setdefault(title, src.id)
+                folded.setdefault(title.casefold(), src.id)
+        return cls(exact, folded)
+
+
+def _title(quote: Quote, titles: _Titles) -> Match | None:
     text = normal_form(quote.text)
-    for source_id, title in titles:
-        if text == title or (quote.title_intro and text.casefold() == title.casefold()):
-            return Match(source_id, 0, 0, "title")
-    return None
+    source_id = titles.exact.get(text)
+    if source_id is None and quote.title_intro:
+        source_id = titles.folded.get(text.casefold())
+    return Match(source_id, 0, 0, "title") if source_id is not None else None
 
 
 def _find_after(ix: Indexed, variants: Sequence[str], start: int) -> tuple[int, str] | None:
@@ -442,9 +462,7 @@ def word_diff(source: str, draft: str) -> str:
 # --- the stage ----------------------------------------------------------------------------
 
 
-def _found(
-    plan: _Plan, library: Library, hits: Hits, titles: Sequence[tuple[str, str]]
-) -> QuoteCheck | None:
+def _found(plan: _Plan, library: Library, hits: Hits, titles: _Titles) -> QuoteCheck | None:
     quote = plan.quote
     title = _title(quote, titles)
     if title is not None:
@@ -473,8 +491,7 @@ def verify(quotes: Sequence[Quote], library: Library) -> tuple[QuoteCheck, ...]:
     weak = [_weak_needles(p) if c else [] for p, c in zip(plans, checked, strict=True)]
     needles = set().union(*(p.needles for p in plans), *weak)
     hits = scan(library, sorted(needles))
-    titles = [(src.id, normal_form(src.title)) for src in library.sources]
-    titles = [(sid, title) for sid, title in titles if title]
+    titles = _Titles.of(library)
     out = []
     told = ""  # the unlisted names last reported: once per group of quotes
     for plan, is_checked, rare in zip(plans, checked, weak, strict=True):
