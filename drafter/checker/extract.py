@@ -248,7 +248,7 @@ def _double_spans(text: str, para: Paragraph) -> tuple[list[_Span], _Span | None
 
 def _named(para: Paragraph, names: Names, found: Named, upto: int) -> str | None:
     """The source named last in the paragraph before ``upto`` (text or link target)."""
-    return found.before(upto) or (None if found.hits else names.linked(para.hrefs))
+    return found.before(upto) or names.linked(para.hrefs)
 
 
 # --- the stage ----------------------------------------------------------------------------
