@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from drafter.checker.check import Shared, check_draft, read_draft, read_draft_text
+from drafter.checker.check import Shared, check_draft, read_draft, read_draft_text, source_key
 from drafter.checker.index import rules_for, shared_key
 from drafter.checker.normalize import normal_text
 from drafter.errors import DrafterError, InputError
@@ -98,9 +98,9 @@ def _preload(drafts: Sequence[Path], sources: Sequence[str]) -> None:
     """Read, once, every source file that more than one draft names (``--source`` files
     count for every draft) and put it in normal form, before the workers fork."""
     counts: dict[Path, int] = {}
-    given = [Path(s).resolve() for s in sources if not ingest.is_url(s)]
+    given = [source_key(s) for s in sources if not ingest.is_url(s)]
     for draft in drafts:
-        for p in {*given, *(q.resolve() for q in _named_sources(draft))}:
+        for p in {*given, *(source_key(q) for q in _named_sources(draft))}:
             counts[p] = counts.get(p, 0) + 1
     _SHARED.keep = True
     for path, n in counts.items():
