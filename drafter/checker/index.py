@@ -22,7 +22,6 @@ from drafter.models import Source
 from drafter.sources.chunk import passage_at, spans
 
 MAX_HITS = 200  # places kept per needle and source
-DFA_CHARS = 30_000_000  # library size from which the scan builds a DFA (see ``scan``)
 
 
 @dataclass(frozen=True)
@@ -138,11 +137,10 @@ def scan(library: Library, needles: Sequence[str]) -> Hits:
         return hits
     # Most normalised sources are ASCII: for them the byte automaton's offsets are character
     # offsets, and it runs twice as fast as the str one, which maps every offset back.
-    # A DFA searches a third faster than the NFA but takes 0.3 s to build for 2,000
-    # needles: worth it only on a large library.
-    kind = ahocorasick_rs.Implementation
-    dfa = kind.DFA if library.size > DFA_CHARS else kind.ContiguousNFA
-    as_bytes = ahocorasick_rs.BytesAhoCorasick([n.encode() for n in wanted], implementation=dfa)
+    # The contiguous NFA: at 100 MB it searched faster than the DFA (1.7 s against 2.0-2.4 s
+    # for 2,200 needles), builds in milliseconds instead of 0.3 s, and takes 20 MB less.
+    nfa = ahocorasick_rs.Implementation.ContiguousNFA
+    as_bytes = ahocorasick_rs.BytesAhoCorasick([n.encode() for n in wanted], implementation=nfa)
     as_text: ahocorasick_rs.AhoCorasick | None = None
     totals = hits.totals
     for si in range(len(library.sources)):
@@ -150,7 +148,7 @@ def scan(library: Library, needles: Sequence[str]) -> Hits:
         if text.isascii():
             found_at = as_bytes.find_matches_as_indexes(text.encode("ascii"), overlapping=True)
         else:
-            as_text = as_text or ahocorasick_rs.AhoCorasick(wanted, implementation=dfa)
+            as_text = as_text or ahocorasick_rs.AhoCorasick(wanted, implementation=nfa)
             found_at = as_text.find_matches_as_indexes(text, overlapping=True)
         found: defaultdict[str, list[int]] = defaultdict(list)
         for k, start, _ in found_at:
