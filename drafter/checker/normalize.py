@@ -271,7 +271,7 @@ def normalize(text: str, rules: Iterable[str] = TEXT_RULES) -> Normalized:
 
 def normal_form(text: str, rules: Iterable[str] = TEXT_RULES) -> str:
     """The normalised text alone, trimmed: the form two texts are compared in."""
-    return normalize(text, rules).text.strip(" ")
+    return normal_text(text, rules).strip(" ")
 
 
 def rules_applied(draft: str, source: str, markup_in_source: bool) -> tuple[str, ...]:
