@@ -112,7 +112,7 @@ def check(
     from drafter.checker.check import check_draft
 
     if len(drafts) > 1 or drafts[0].is_dir():
-        _check_many(drafts, sources, library, fmt, output, strict, jobs)
+        _check_many(drafts, sources, _library_path(library), fmt, output, strict, jobs)
         return
     (draft,) = drafts
     result = check_draft(draft, sources, strict=strict, library=_library_path(library))
@@ -137,7 +137,7 @@ def check(
 def _check_many(
     paths: tuple[Path, ...],
     sources: tuple[str, ...],
-    library: str | None,
+    library: Path | None,
     fmt: str,
     output: Path | None,
     strict: bool,
@@ -155,7 +155,7 @@ def _check_many(
 
         render = report_html.to_html
     posts = archive.check_drafts(
-        drafts, sources, strict=strict, library=_library_path(library), render=render, jobs=jobs
+        drafts, sources, strict=strict, library=library, render=render, jobs=jobs
     )
     if fmt == "html":
         assert output is not None
