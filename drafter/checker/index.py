@@ -91,8 +91,9 @@ class Library:
             self._kept[i] = index_source(self.sources[i])
         return self._kept[i]
 
-    @property
+    @cached_property
     def size(self) -> int:
+        """Characters in all sources (asked once per quote that nothing resembles)."""
         return sum(len(s.text) for s in self.sources)
 
 

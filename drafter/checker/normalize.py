@@ -169,9 +169,16 @@ def _char(c: str, rules: frozenset[str]) -> str:
     return unicodedata.normalize("NFKC", c)
 
 
+# The characters news text has most, replaced first: once they are gone a text is often
+# ASCII, and then looking for any other non-ASCII character in it costs nothing.
+_COMMON = "\u201c\u201d\u2019\u2018\u2014\u2013\u00a0\n"
+
+
 @cache
 def _pairs(rules: frozenset[str]) -> tuple[tuple[str, str], ...]:
-    return tuple((chr(code), new) for code, new in _table(rules).items())
+    pairs = [(chr(code), new) for code, new in _table(rules).items()]
+    pairs.sort(key=lambda p: _COMMON.find(p[0]) % (len(_COMMON) + 1))
+    return tuple(pairs)
 
 
 def _translate(text: str, rules: frozenset[str]) -> str:
