@@ -69,3 +69,12 @@ def test_many_quotes_naming_sources_is_linear() -> None:
         return unit * (n // len(unit)) + "\n"
 
     assert _ratio(make, 200_000) <= 2.5
+
+
+def test_a_long_lead_in_naming_unlisted_papers_is_linear() -> None:
+    # A lead-in (verb and colon) is searched for papers not among the sources: capitalised
+    # runs after "the" must not make that pattern backtrack.
+    def make(n: int) -> str:
+        return "As the " + "The " * (n // 4) + "Aa Bb noted:\n\n“a b c d e”\n"
+
+    assert _ratio(make, 200_000) <= 2.5
