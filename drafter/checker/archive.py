@@ -5,8 +5,9 @@ Takes draft paths (files, or folders: their ``*.md`` files and each subfolder's
 core; returns one ``Post`` per draft, in the order given. Reads the drafts and their sources.
 
 Sources shared by several posts are read and put in normal form once per run: the parent
-reads every source file the drafts' front matter names before the workers start, and the
+reads every source file that more than one draft names before the workers start, and the
 workers, forked from it, inherit those (``check.Shared``) instead of reading them again.
+(Where processes cannot fork, each worker reads what its drafts need: the same verdicts.)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from drafter.checker.check import Shared, check_draft, read_draft, read_draft_text, source_key
@@ -79,13 +81,14 @@ def _named_sources(draft: Path) -> list[Path]:
         return []
 
 
-# The worker's state: set in the parent before the pool forks, inherited by every worker.
+# Filled in the parent before the pool forks, inherited by every worker.
 _SHARED = Shared()
-_JOB: tuple[tuple[str, ...], bool, Path | None, Render | None] = ((), False, None, None)
+# What every draft is checked with: --source files, --strict, the library, the renderer.
+_Job = tuple[tuple[str, ...], bool, Path | None, Render | None]
 
 
-def _check_one(draft: Path) -> Post:
-    sources, strict, library, render = _JOB
+def _check_one(job: _Job, draft: Path) -> Post:
+    sources, strict, library, render = job
     try:
         result = check_draft(draft, sources, strict=strict, library=library, shared=_SHARED)
         rendered = render(result, read_draft_text(draft)) if render is not None else ""
@@ -126,22 +129,21 @@ def check_drafts(
     """Check every draft (as ``check_draft`` with the same options would), ``jobs``
     processes at a time (default: one per core). A draft that cannot be read is a ``Post``
     with its error line, and the others are still checked."""
-    global _JOB
     jobs = max(1, jobs or os.cpu_count() or 1)
-    _JOB = (tuple(sources), strict, library, render)
+    job: _Job = (tuple(sources), strict, library, render)
     _SHARED.files.clear()
     _SHARED.normal.clear()
     _preload(drafts, sources)
     try:
         if jobs == 1 or len(drafts) == 1:
-            return [_check_one(d) for d in drafts]
+            return [_check_one(job, d) for d in drafts]
         # Fork: the workers inherit the sources read above instead of reading them again.
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         # Posts in order, a few at a time per task: neighbours often share sources.
         chunk = max(1, min(8, len(drafts) // (jobs * 4)))
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            return list(pool.map(_check_one, drafts, chunksize=chunk))
+            return list(pool.map(partial(_check_one, job), drafts, chunksize=chunk))
     finally:
         _SHARED.files.clear()
         _SHARED.normal.clear()
