@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from drafter import __version__
-from drafter.errors import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERRUPTED, DrafterError
+from drafter.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_CHECK_FAILED,
+    EXIT_INTERRUPTED,
+    DrafterError,
+    UsageError,
+)
 
 if TYPE_CHECKING:
     from drafter.profile import Profile
@@ -207,7 +213,7 @@ _QUOTE_STYLE = click.option(
 
 
 @main.command(short_help="Check every quote of a draft against its sources.")
-@click.argument("draft", type=_PATH)
+@click.argument("drafts", nargs=-1, required=True, type=_PATH, metavar="DRAFT…")
 @_SOURCES
 @_library_options
 @click.option(
@@ -229,8 +235,14 @@ _QUOTE_STYLE = click.option(
 @_ALLOW_PRIVATE
 @_QUOTE_STYLE
 @_FETCH
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With many drafts: processes at a time (default: one per core).",
+)
 def check(
-    draft: Path,
+    drafts: tuple[Path, ...],
     sources: tuple[str, ...],
     use_library: bool,
     library_path: Path | None,
@@ -243,18 +255,27 @@ def check(
     allow_private: bool,
     quote_style: str | None,
     fetch: bool,
+    jobs: int | None,
 ) -> None:
-    """Prove where every quote of DRAFT is in its sources, or say why it is not.
+    """Prove where every quote of DRAFTS is in their sources, or say why it is not.
 
-    Exit 0 when every quote passes, 1 when any fails (the report is written in full first).
-    [TK: …] slots and other placeholders are reported (they block `drafter render`, not the
-    check).
+    DRAFT… are Markdown files or folders of them (`drafter check posts/*.md`, `drafter check
+    posts/`); with more than one, every core checks them and one summary table (per post:
+    quotes, passed, failed, warnings) is printed (with --format html, -o names a folder: an
+    index.html and one report per post). Exit 0 when every quote passes, 1 when any fails
+    (the report is written in full first), 2 when a draft cannot be read. [TK: …] slots and
+    other placeholders are reported (they block `drafter render`, not the check).
     """
     from drafter.checker import report
     from drafter.checker.check import check_draft
 
     output = _output(output, old_out)
     library = _library_path(use_library, library_path)
+    style = quote_style or _profile().quote_style
+    if len(drafts) > 1 or drafts[0].is_dir():
+        _check_many(drafts, sources, library, fmt, output, replace, strict, jobs, style)
+        return
+    (draft,) = drafts
     _guard(output, [draft, *sources, *([library] if library else [])])
     result = check_draft(
         draft,
@@ -264,7 +285,7 @@ def check(
         links=follow_links,
         allow_private=allow_private,
         fetch=fetch,
-        quote_style=quote_style or _profile().quote_style,
+        quote_style=style,
     )
     _guard(output, [s.path for s in result.sources if s.path])
     if fmt == "json":
@@ -283,6 +304,54 @@ def check(
         click.echo(report.summary_line(result), err=True)
     if not result.ok:
         sys.exit(EXIT_CHECK_FAILED)
+
+
+def _check_many(
+    paths: tuple[Path, ...],
+    sources: tuple[str, ...],
+    library: Path | None,
+    fmt: str,
+    output: Path | None,
+    replace: bool,
+    strict: bool,
+    jobs: int | None,
+    quote_style: str,
+) -> None:
+    """`drafter check` with many drafts: one run on every core, one summary."""
+    from drafter.checker import archive
+
+    drafts = archive.expand(list(paths))
+    _guard(output, [*drafts, *sources, *([library] if library else [])])
+    if fmt == "html" and output is None:
+        raise UsageError("--format html with many drafts needs --output DIR (a folder)")
+    render = None
+    if fmt == "html":
+        from drafter.publishing import report_html
+
+        render = report_html.to_html
+    posts = archive.check_drafts(
+        drafts,
+        sources,
+        strict=strict,
+        library=library,
+        render=render,
+        jobs=jobs,
+        quote_style=quote_style,
+    )
+    if fmt == "html":
+        assert output is not None
+        from drafter.publishing.archive_html import write_reports
+
+        write_reports(output, posts, drafts)
+        click.echo(f"wrote {output / 'index.html'}", err=True)
+    else:
+        text = {"json": archive.to_json, "md": archive.to_markdown}.get(fmt, archive.to_text)
+        _emit(text(posts), output, replace)
+    if output is not None or fmt != "text":
+        click.echo(archive.summary_line(posts), err=True)
+    code = archive.exit_code(posts)
+    if code:
+        sys.exit(code)
 
 
 @main.command(short_help="Render a checked draft for publication, only when it passes.")

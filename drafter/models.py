@@ -58,6 +58,8 @@ class Quote:
     title_intro: bool = False
     # Opened in one block and closed in the next (Markdown cut it in two): it fails.
     unbalanced: bool = False
+    # What its lead-in names that is not among the sources (a paper, a title, a link), or "".
+    unlisted: str = ""
 
 
 class Status(StrEnum):

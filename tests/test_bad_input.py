@@ -33,7 +33,8 @@ def test_missing_source(write) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_directory_instead_of_a_file(tmp_path: Path) -> None:
-    one_line_error(run("check", tmp_path, "--source", SOURCE), tmp_path, "is a directory")
+    # A folder is a folder of posts (issue 13); one with none in it is an error.
+    one_line_error(run("check", tmp_path, "--source", SOURCE), tmp_path, "no .md drafts")
 
 
 def test_binary_source(write, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

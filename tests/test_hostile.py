@@ -718,3 +718,16 @@ def test_markdown_output_carries_no_raw_html_or_script_links(tmp_path: Path) -> 
     assert '<a href="https://example.org">ok</a>' in page
     assert "“The council approved the harbour plan" in md  # quote text unchanged
     assert "<code>&lt;code&gt;</code>" in page  # code spans untouched
+
+
+def test_front_matter_takes_libyaml_only_when_it_cannot_be_asked_to_expand_or_recurse() -> None:
+    """libyaml is fast but expands aliases and recurses as told: it sees only text without
+    an alias or deep nesting; everything else goes to the bounded loader."""
+    from drafter.sources import frontmatter
+
+    fast = frontmatter._LOADER
+    assert frontmatter._loader_for("title: T\nsources:\n  - {path: a.md}\n") is fast
+    deep_block = "a:\n" + "".join(" " * i + "- b:\n" for i in range(0, 140, 2))
+    compact = "a:\n  " + "- " * 70 + "x\n"
+    for risky in ("a: &x [1]\nb: *x\n", "a: " + "[" * 70 + "]" * 70, deep_block, compact):
+        assert frontmatter._loader_for(risky) is frontmatter._BoundedLoader

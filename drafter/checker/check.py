@@ -8,9 +8,10 @@ through the library's full-text index, so a check does not read every article.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -240,6 +241,42 @@ def _urls_to_fetch(
     ]
 
 
+def source_key(path: Path | str) -> Path:
+    """A source file named twice is read once: its absolute path. Not ``resolve()``, which
+    asks the file system about every folder on the way (a quarter of a millisecond a file,
+    half a second for 2,000 sources); a file reached through two links is still read once
+    per check, as identical snapshots are dropped by their sha256."""
+    return Path(os.path.abspath(path))  # noqa: PTH100 (not resolve: see above)
+
+
+@dataclass
+class Shared:
+    """What the drafts of one run share (``drafter check`` on many drafts): source files
+    read once (by resolved path: the source and its decoding warning) and their normal
+    forms (see ``index.Library.shared``)."""
+
+    files: dict[Path, tuple[Source, str | None]] = field(default_factory=dict)
+    normal: dict[tuple[str, str], str] = field(default_factory=dict)
+    keep: bool = False  # whether ``load`` keeps what it reads (the parent's preload does)
+
+    def load(
+        self, paths: Sequence[Path | str], allow_private: bool = False
+    ) -> tuple[tuple[Source, ...], list[str]]:
+        """``ingest.load_sources``, taking files already read from ``files``."""
+        sources, warnings = [], []
+        for p in paths:
+            if isinstance(p, Path) and p in self.files:
+                src, warning = self.files[p]
+            else:
+                src, warning = ingest.load_ref(p, allow_private=allow_private)
+                if self.keep and isinstance(p, Path):
+                    self.files[p] = (src, warning)
+            sources.append(src)
+            if warning:
+                warnings.append(warning)
+        return ingest.unique_ids(sources), warnings
+
+
 def check_draft(
     draft: Path,
     source_paths: Sequence[Path | str],
@@ -250,6 +287,7 @@ def check_draft(
     allow_private: bool = False,
     quote_style: str = "auto",
     fetch: bool = False,
+    shared: Shared | None = None,
 ) -> CheckResult:
     """Check ``draft`` against files and URLs (``source_paths`` and the draft's front
     matter) and, when ``library`` is given, the source library at that path.
@@ -260,7 +298,8 @@ def check_draft(
     ``links`` (``--follow-links``): also fetch the pages the draft's lead-ins link, store
     them in the library (``library``, or the default one) and check each quote against the
     page its lead-in links; a link that cannot be fetched is a warning in the report.
-    ``quote_style``: ``auto``, ``us`` or ``british`` (how single quotes are read)."""
+    ``quote_style``: ``auto``, ``us`` or ``british`` (how single quotes are read).
+    ``shared``: sources and normal forms kept across the drafts of one run."""
     from drafter.checker.web import drifted, follow_links, outside_article, saved_pages
 
     doc, warnings = read_draft(draft)
@@ -281,7 +320,7 @@ def check_draft(
     local = [Path(p) for p in source_paths if not ingest.is_url(p)]
     explicit = {Path(usable_path(p)).resolve() for p in local}
     paths = [*source_paths, *ingest.draft_source_paths(draft, doc.meta, explicit)]
-    unique = list(dict.fromkeys(p if ingest.is_url(p) else Path(p).resolve() for p in paths))
+    unique = list(dict.fromkeys(p if ingest.is_url(p) else source_key(p) for p in paths))
     urls, skipped = _urls_to_fetch(doc.meta, library, fetch)
     warnings += skipped
     if not unique and not urls and library is None and not links:
@@ -290,7 +329,7 @@ def check_draft(
             f"{draft}: no sources to check against{unfetched}; pass --source FILE|URL, "
             "--library (or list them in the draft's front matter)"
         )
-    sources, source_warnings = ingest.load_sources(unique, allow_private=allow_private)
+    sources, source_warnings = (shared or Shared()).load(unique, allow_private)
     warnings += source_warnings + pinned_warnings(draft, doc.meta, sources)
     fetched = []
     for url, sha in urls.items():
@@ -305,8 +344,9 @@ def check_draft(
     body_line = doc.body_line + 1
     entries: dict[str, Entry] = {}
     if library is None:
+        normal = shared.normal if shared is not None else None
         checks = verify(
-            extract(doc.body, sources, first_line=body_line, style=style), build(sources)
+            extract(doc.body, sources, first_line=body_line, style=style), build(sources, normal)
         )
     else:
         sources, checks, entries, lib_warnings = _check_with_library(

@@ -39,14 +39,11 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from drafter.checker.attribution import Named, Names, title_intro
 from drafter.errors import DrafterError
 from drafter.models import Kind, Quote, Source
 
-_TITLE_INTRO = re.compile(
-    r"(?:\b(?:in|titled|entitled|headlined|headline|called|piece|article|story|column|op-ed|essay|report)"
-    r"|\b(?:reports?|reported|writes?|wrote|notes?|noted))[ \t]*[:,]?[ \t]*$",
-    re.IGNORECASE,
-)
+_NEWLINE = re.compile("\n")
 _LEAD_IN_VERB = re.compile(
     r"\b(?:reports?|reported|reporting|writes?|wrote|notes?|noted|says|said|explains?|explained|"
     r"observes?|observed|describes?|described|adds?|added|according to|puts it|put it|"
@@ -138,15 +135,23 @@ class Paragraph:
     code: list[tuple[int, int]] = field(default_factory=list)
     markup: list[int] = field(default_factory=list)  # offsets where markup was dropped
     hrefs: list[str] = field(default_factory=list)
+    _breaks: list[int] | None = field(default=None, repr=False, compare=False)
 
     def line_at(self, offset: int) -> int:
-        return self.line + self.text.count("\n", 0, offset)
+        # Counted once per paragraph: counting from its start for every quote is quadratic.
+        if self._breaks is None or self._breaks[0] != len(self.text):
+            self._breaks = [len(self.text), *(m.start() for m in _NEWLINE.finditer(self.text))]
+        return self.line + bisect_left(self._breaks, offset, 1) - 1
 
+    # ``code`` and ``markup`` are in text order (``flatten`` appends them as it goes), so one
+    # bisection answers: scanning them all for every quote is quadratic in a long paragraph.
     def in_code(self, offset: int) -> bool:
-        return any(a <= offset < b for a, b in self.code)
+        i = bisect_right(self.code, (offset, len(self.text) + 1)) - 1
+        return i >= 0 and self.code[i][0] <= offset < self.code[i][1]
 
     def has_markup(self, start: int, end: int) -> bool:
-        return any(start <= m <= end for m in self.markup)
+        i = bisect_left(self.markup, start)
+        return i < len(self.markup) and self.markup[i] <= end
 
 
 def paragraphs(markdown: str, first_line: int = 1) -> Iterator[Paragraph]:
@@ -537,64 +542,12 @@ def _stray_close(para: Paragraph, pairs: dict[str, str]) -> int | None:
     return None
 
 
-# --- attribution --------------------------------------------------------------------------
+# --- attribution (the names themselves are found by ``attribution.Names``) -----------------
 
 
-@dataclass(frozen=True)
-class _Names:
-    source_id: str
-    patterns: tuple[re.Pattern[str], ...]
-    urls: tuple[str, ...]
-
-
-def _names(sources: Sequence[Source]) -> list[_Names]:
-    out = []
-    for s in sources:
-        pats = []
-        # Names are matched as written: a publication called "Time" or "The Information"
-        # must not be found in "at the same time" or "the information". Only a long title
-        # is matched in any case (headlines get recapitalised).
-        long_title = len(s.title.split()) >= 4
-        for value, flags in (
-            (s.publication, 0),
-            (s.title, re.IGNORECASE if long_title else 0),
-            (s.short_name, 0),
-        ):
-            value = value.strip()
-            article = ""
-            if value.lower().startswith("the ") and len(value) > 6:
-                # "The Harbour Ledger" is "the Harbour Ledger" mid-sentence, or just
-                # "Harbour Ledger": the article is optional and in either case.
-                value, article = value[4:].strip(), r"(?:[Tt]he\s+)?"
-            if len(value) >= 2:
-                escaped = r"\s+".join(re.escape(w) for w in value.split())
-                pats.append(re.compile(rf"(?<!\w){article}{escaped}(?!\w)", flags))
-        url = _bare_url(s.url)
-        out.append(_Names(s.id, tuple(pats), (url,) if url else ()))
-    return out
-
-
-def _bare_url(url: str) -> str:
-    return re.sub(r"^https?://(www\.)?", "", url.strip()).rstrip("/").lower()
-
-
-def _named(para: Paragraph, names: list[_Names], upto: int) -> str | None:
+def _named(para: Paragraph, names: Names, found: Named, upto: int) -> str | None:
     """The source named last in the paragraph before ``upto`` (text or link target)."""
-    best: tuple[int, str] | None = None
-    prefix = para.text[:upto]
-    for n in names:
-        for pat in n.patterns:
-            for m in pat.finditer(prefix):
-                if best is None or m.start() >= best[0]:
-                    best = (m.start(), n.source_id)
-    if best is not None:
-        return best[1]
-    for href in para.hrefs:
-        bare = _bare_url(href)
-        for n in names:
-            if any(bare == u or (u and bare.startswith(u + "/")) for u in n.urls):
-                return n.source_id
-    return None
+    return found.before(upto) or names.linked(para.hrefs)
 
 
 # --- the stage ----------------------------------------------------------------------------
@@ -627,22 +580,27 @@ def extract_paragraphs(
     british = resolve_style(paras, style) == BRITISH
     pairs = {**DOUBLE_PAIRS, **SINGLE_PAIRS} if british else DOUBLE_PAIRS
     openers = tuple(pairs)
-    names = _names(sources)
+    names = Names(sources)
     quotes: list[Quote] = []
     current: str | None = None
+    unlisted = ""  # what the current lead-in names that is not among the sources
     # An open quotation at a paragraph's end: text so far, line, block, markup.
     pending: tuple[str, int, bool, bool] | None = None
 
     def add(text: str, line: int, kind: Kind, attributed: str | None, **flags: bool) -> None:
         text = text.strip()
         if text:
-            quotes.append(Quote(f"q{len(quotes) + 1}", text, line, kind, attributed, **flags))
+            other = unlisted if attributed is None else ""
+            quotes.append(
+                Quote(f"q{len(quotes) + 1}", text, line, kind, attributed, unlisted=other, **flags)
+            )
 
     consumed: set[int] = set()  # paragraphs taken into an unbalanced quotation
     for index, para in enumerate(paras):
         if index in consumed:
             continue
         text = para.text
+        found = names.find(text)  # every source named in it, in one pass
         if pending is not None:
             so_far, line, block, markup = pending
             pending = None
@@ -656,7 +614,7 @@ def extract_paragraphs(
                     rest = para.text[cont.end + 1 :]
                     if rest.strip():
                         # Commentary after the quotation closes, e.g. `…,” he said.`
-                        current = _named(para, names, len(text)) or current
+                        current = _named(para, names, found, len(text)) or current
                 continue
             between, stray = _closing_block(paras, index, pairs)
             kind = Kind.BLOCK if block else Kind.INLINE
@@ -721,16 +679,18 @@ def extract_paragraphs(
         before = current  # quotes in this paragraph are attributed by what precedes them
         if not whole:
             # Commentary: it may name a source (a lead-in) or end a run of quotes from one.
-            named = _named(para, names, len(text))
+            named = _named(para, names, found, len(text))
             if named is not None:
-                current = named
+                current, unlisted = named, ""
             elif text.rstrip().endswith(":") and _LEAD_IN_VERB.search(text):
-                current = None
+                # A lead-in naming no source: its quotes are nobody's, and what it does name
+                # (a paper, a title, a link) is reported when it is not among the sources.
+                titles = [text[s.start : s.end] for s in spans if title_intro(text, s.start - 1)]
+                current, unlisted = None, names.unlisted(text, para.hrefs, titles)
         for span in spans:
-            attributed = before if span.block else (_named(para, names, span.start) or before)
-            # The intro pattern is anchored at the end: the words just before the mark are
-            # all it reads, and a bounded tail keeps the scan linear in the paragraph.
-            intro = bool(_TITLE_INTRO.search(text[max(0, span.start - 201) : span.start - 1]))
+            named_here = None if span.block else _named(para, names, found, span.start)
+            attributed = named_here or before
+            intro = title_intro(text, span.start - 1)
             add(
                 text[span.start : span.end],
                 para.line_at(span.start),
@@ -766,7 +726,7 @@ def extract_paragraphs(
                 text[a:b],
                 para.line_at(a),
                 Kind.INLINE,
-                _named(para, names, a) or current,
+                _named(para, names, found, a) or current,
                 single=True,
                 markup=para.has_markup(a, b),
             )

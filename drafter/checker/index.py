@@ -4,8 +4,8 @@ scan that finds many needles in one pass over each source.
 Takes ``Source`` objects; returns a ``Library``. Pure: no I/O.
 
 Why Aho-Corasick: a check asks for every quote, every elided segment and several anchor
-chunks per quote at once. One automaton pass over a 100 MB library costs about what a single
-``str.find`` does, where searching needle by needle would scan the library hundreds of times.
+chunks per quote at once. One automaton pass over a 100 MB library costs about what a few
+``str.find`` calls do, where searching needle by needle would scan the library hundreds of times.
 """
 
 from __future__ import annotations
@@ -15,14 +15,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import ahocorasick
+import ahocorasick_rs
 
-from drafter.checker.normalize import ALL_RULES, MARKUP, Normalized, normalize
+from drafter.checker.normalize import (
+    ALL_RULES,
+    MARKUP,
+    Normalized,
+    normal_text,
+    normalize,
+)
 from drafter.models import Source
 from drafter.sources.chunk import passage_at, spans
 
 MAX_HITS = 200  # places kept per needle and source
-MAX_TOTAL = 200  # places kept per needle in the whole library (a rarer needle decides)
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,18 @@ class Library:
 
     sources: tuple[Source, ...]
     _kept: dict[int, Indexed] = field(default_factory=dict, compare=False, repr=False)
+    # Normal forms made once for the checks of one run (``drafter check`` on many drafts),
+    # by ``shared_key``; read, never added to here, so that memory stays one source deep.
+    shared: dict[tuple[str, str], str] | None = field(default=None, compare=False, repr=False)
+
+    def normal_text(self, i: int) -> str:
+        """Source ``i`` in normal form, as the scan searches it."""
+        kept = self._kept.get(i)
+        if kept is not None:
+            return kept.norm.text
+        source = self.sources[i]
+        made = self.shared.get(shared_key(source)) if self.shared is not None else None
+        return made if made is not None else normal_text(source.text, rules_for(source))
 
     def __len__(self) -> int:
         return len(self.sources)
@@ -81,27 +98,33 @@ class Library:
             self._kept[i] = index_source(self.sources[i])
         return self._kept[i]
 
-    @property
+    @cached_property
     def size(self) -> int:
+        """Characters in all sources (asked once per quote that nothing resembles)."""
         return sum(len(s.text) for s in self.sources)
+
+
+def shared_key(source: Source) -> tuple[str, str]:
+    """What a source's normal form depends on: its text and whether it has markup."""
+    return (source.sha256, source.format)
 
 
 def index_source(source: Source) -> Indexed:
     return Indexed(source, normalize(source.text, rules_for(source)))
 
 
-def build(sources: Iterable[Source]) -> Library:
-    return Library(tuple(sources))
+def build(sources: Iterable[Source], shared: dict[tuple[str, str], str] | None = None) -> Library:
+    return Library(tuple(sources), shared=shared)
 
 
 @dataclass
 class Hits:
     """Where each needle was found: needle -> source index -> normalised start offsets.
 
-    At most ``MAX_HITS`` places are kept per needle and source and ``MAX_TOTAL`` per needle
-    in all (a word found in every article says nothing about where a quote came from, and
-    keeping every place of it costs more memory than the library); ``total`` still counts
-    them all, so that a needle's rarity can be weighed.
+    At most ``MAX_HITS`` places are kept per needle and source (a phrase repeated all over
+    one article says nothing more about where a quote came from); ``total`` still counts
+    them all, so that a needle's rarity can be weighed. There is no cap across the library:
+    a near miss is located in its own article whatever its place in the library.
     """
 
     spots: dict[str, dict[int, list[int]]] = field(default_factory=dict)
@@ -120,21 +143,28 @@ def scan(library: Library, needles: Sequence[str]) -> Hits:
     hits = Hits({n: {} for n in wanted}, dict.fromkeys(wanted, 0))
     if not wanted:
         return hits
-    automaton = ahocorasick.Automaton()
-    for needle in wanted:
-        automaton.add_word(needle, needle)
-    automaton.make_automaton()
+    # Most normalised sources are ASCII: for them the byte automaton's offsets are character
+    # offsets, and it runs twice as fast as the str one, which maps every offset back.
+    # The contiguous NFA: at 100 MB it searched faster than the DFA (1.7 s against 2.0-2.4 s
+    # for 2,200 needles), builds in milliseconds instead of 0.3 s, and takes 20 MB less.
+    nfa = ahocorasick_rs.Implementation.ContiguousNFA
+    as_bytes = ahocorasick_rs.BytesAhoCorasick([n.encode() for n in wanted], implementation=nfa)
+    as_text: ahocorasick_rs.AhoCorasick | None = None
     totals = hits.totals
-    for si, source in enumerate(library.sources):
-        kept = library._kept.get(si)
-        text = kept.norm.text if kept else normalize(source.text, rules_for(source)).text
+    for si in range(len(library.sources)):
+        text = library.normal_text(si)
+        if text.isascii():
+            found_at = as_bytes.find_matches_as_indexes(text.encode("ascii"), overlapping=True)
+        else:
+            as_text = as_text or ahocorasick_rs.AhoCorasick(wanted, implementation=nfa)
+            found_at = as_text.find_matches_as_indexes(text, overlapping=True)
         found: defaultdict[str, list[int]] = defaultdict(list)
-        for end, needle in automaton.iter(text):
+        for k, start, _ in found_at:
+            needle = wanted[k]
             totals[needle] += 1
             spots = found[needle]
-            if len(spots) < MAX_HITS and totals[needle] <= MAX_TOTAL:
-                spots.append(end - len(needle) + 1)
+            if len(spots) < MAX_HITS:
+                spots.append(start)
         for needle, spots in found.items():
-            if spots:
-                hits.spots[needle][si] = spots
+            hits.spots[needle][si] = spots
     return hits

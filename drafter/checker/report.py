@@ -207,7 +207,7 @@ def to_text(result: CheckResult, color: bool = False) -> str:
         )
         if c.status is Status.MISATTRIBUTED:
             lines.append(
-                f"{'':10}attributed to {c.quote.attributed_to}, found in "
+                f"{'':10}attributed to {c.quote.attributed_to or c.quote.unlisted}, found in "
                 + ", ".join(sorted({m.source for m in c.matches}))
             )
         if c.note and (c.matches or c.nearest) and c.status is not Status.TITLE:

@@ -18,6 +18,9 @@ from typing import Any
 
 import yaml
 
+# libyaml's loader where PyYAML was built with it: the pure-Python one costs about 0.2 ms a
+# source, 2 s for a library of 10,000 files with front matter.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
@@ -51,6 +54,22 @@ class _BoundedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+def _loader_for(yaml_text: str) -> type[yaml.SafeLoader]:
+    """libyaml's fast loader when ``yaml_text`` can hold neither an alias (no ``*``) nor
+    nesting near MAX_DEPTH (an upper bound: the deepest line's indent plus its ``- ``/``? ``
+    openers, plus every ``[`` and ``{``); else the bounded pure-Python loader. libyaml
+    expands aliases and recurses as deep as it is told, so it only sees text that cannot
+    ask for either; linear in the text."""
+    if _LOADER is yaml.SafeLoader or "*" in yaml_text:
+        return _BoundedLoader
+    deepest = max(
+        len(line) - len(line.lstrip(" \t")) + line.count("- ") + line.count("? ")
+        for line in yaml_text.split("\n")
+    )
+    flows = yaml_text.count("[") + yaml_text.count("{")
+    return _LOADER if deepest + flows < MAX_DEPTH else _BoundedLoader
+
+
 @dataclass(frozen=True)
 class Document:
     meta: dict[str, Any]
@@ -64,7 +83,7 @@ def split(text: str) -> Document:
     if not m:
         return Document({}, text, 0, 0)
     try:
-        meta = yaml.load(m.group(1) or "", Loader=_BoundedLoader) or {}
+        meta = yaml.load(m.group(1) or "", Loader=_loader_for(m.group(1) or "")) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""

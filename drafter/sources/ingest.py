@@ -91,7 +91,9 @@ def read_text(path: Path) -> tuple[str, str | None]:
 def decode_text(data: bytes, shown: str) -> tuple[str, str | None]:
     """``decode``, with newlines normalised to ``\\n``."""
     text, warning = decode(data, shown)
-    return text.replace("\r\n", "\n").replace("\r", "\n"), warning
+    if "\r" in text:  # one scan of a long text that has none, not two
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, warning
 
 
 def decode(data: bytes, shown: str) -> tuple[str, str | None]:
