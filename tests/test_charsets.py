@@ -73,3 +73,26 @@ def test_undeclared_legacy_page_is_read_in_its_encoding() -> None:
     _, text, _ = TEXTS["cp1251"]
     page = f"<html><body><p>{text}</p></body></html>".encode("cp1251")
     assert text in decode_html(page)
+
+
+@pytest.mark.parametrize(
+    ("name", "sid"),
+    [
+        ("Жэньминь жибао", "жэньминь-жибао"),
+        ("日本経済新聞", "日本経済新聞"),
+        ("Café Crème", "café-crème"),
+    ],
+)
+def test_source_id_keeps_non_ascii_letters(tmp_path: Path, name: str, sid: str) -> None:
+    _, text, quote = TEXTS["cp1251"]
+    source = tmp_path / f"{name}.txt"
+    source.write_bytes(text.encode("cp1251"))
+    chunked = run("chunk", source, "--format", "json")
+    assert chunked.exit_code == 0, chunked.output
+    assert json.loads(chunked.stdout)["source"]["id"] == sid
+    draft = tmp_path / "draft.md"
+    draft.write_text(f"The report says “{quote}”, and more.\n", encoding="utf-8")
+    result = run("check", draft, "--source", source, "--format", "json")
+    assert result.exit_code == 0, result.output
+    (match,) = json.loads(result.stdout)["quotes"][0]["matches"]
+    assert match["source"] == sid

@@ -16,5 +16,7 @@ def sha256(text: str) -> str:
 
 
 def slug(value: str) -> str:
-    """A source id from free text: lowercase ASCII letters, digits, ``-``; else ``source``."""
-    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "source"
+    """A source id from free text: lowercase letters of any script, digits, ``-``; else
+    ``source``. Non-ASCII letters stay (``Жэньминь жибао`` → ``жэньминь-жибао``): dropping
+    them would turn every Russian, Greek or Japanese name into the same ``source``."""
+    return re.sub(r"[\W_]+", "-", value.lower()).strip("-") or "source"
