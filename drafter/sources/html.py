@@ -84,6 +84,14 @@ MIN_LIST_ITEMS = 4
 MIN_ITEM_WORDS = 3
 # A title's site-name suffix or prefix: "Headline - Site", "Headline | Site", "Site | Headline".
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ")
+# "Site: Headline" too, but only as a prefix: a headline's own colon ("Ferry cuts: what it
+# means") follows its first words, which are not the site's name.
+_PREFIX_SEPARATORS = (*_TITLE_SEPARATORS, ": ")
+# Between the site and the headline a title may name a section ("Headline | Business | Site").
+# Headlines seldom contain these separators (unlike dashes), so once the site's name is gone,
+# short parts (MAX_SECTION_WORDS words at most) on the site's side of one are a section.
+_SECTION_SEPARATORS = (" | ", " :: ", " · ", " • ")
+MAX_SECTION_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -449,18 +457,31 @@ def clean_title(title: str, site: str, headlines: list[str], host: str = "") -> 
             if title.startswith(h1 + sep) or title.endswith(sep + h1):
                 return h1
     stripped = title
-    for sep in _TITLE_SEPARATORS:
+    for sep in _PREFIX_SEPARATORS:
         head, found, tail = title.rpartition(sep)
-        if found and head and is_site(tail):
-            stripped = head.strip()
+        if found and head and is_site(tail) and sep in _TITLE_SEPARATORS:
+            stripped = _without_section(head.strip(), sep, headline_first=True)
             break
         head, found, tail = title.partition(sep)
         if found and tail and is_site(head):
-            stripped = tail.strip()
+            stripped = _without_section(tail.strip(), sep, headline_first=False)
             break
     if (stripped != title or not title) and len(heads) == 1 and len(heads[0].split()) >= 3:
         return heads[0]
     return stripped
+
+
+def _without_section(rest: str, sep: str, *, headline_first: bool) -> str:
+    """What is left of a title once the site's name is gone, without a section name between
+    it and the headline: "Cranes approved | Business" → "Cranes approved" (the headline is
+    the part farthest from where the site's name was)."""
+    if sep not in _SECTION_SEPARATORS or sep not in rest:
+        return rest
+    parts = rest.split(sep)
+    headline, sections = (parts[0], parts[1:]) if headline_first else (parts[-1], parts[:-1])
+    if all(len(p.split()) <= MAX_SECTION_WORDS for p in sections) and headline.strip():
+        return headline.strip()
+    return rest
 
 
 def extract_article(html: str, shown: str, url: str = "") -> Article:
@@ -510,9 +531,17 @@ def extract_article(html: str, shown: str, url: str = "") -> Article:
     # page's own og:title or <title> says the headline.
     titles = [doc.title or "", *page_titles]
     title = next((t for t in titles if t and not _is_site(t, site, host)), titles[0])
+    cleaned = clean_title(title, site, headlines, host)
+    # trafilatura cuts a title of several parts at one separator, and can keep the wrong
+    # ones ("Site · Section · Headline" → "Site · Section"): when its title is a piece of the
+    # page's own and the page's own names the site, the page's own is cleaned instead.
+    for whole in (t for t in page_titles if title and title != t and title in t):
+        if clean_title(whole, site, headlines, host) != whole:
+            cleaned = clean_title(whole, site, headlines, host)
+            break
     return Article(
         text="\n\n".join(paragraphs),
-        title=clean_title(title, site, headlines, host),
+        title=cleaned,
         publication=site,
         author=(doc.author or "").strip(),
         date=(doc.date or "").strip(),
