@@ -126,3 +126,29 @@ def test_a_draft_without_links_and_sources_is_still_a_usage_error(
     followed = run("check", draft, "--follow-links")
     assert "its lead-ins link no web page" in followed.stdout
     assert not (tmp_path / ".drafter").exists()  # nothing fetched, no library made
+
+
+def test_two_pages_of_one_publication_each_quote_goes_to_the_page_its_lead_in_links(
+    web: Server, tmp_path: Path, library_env: Path
+) -> None:
+    # Both pages are the Coastal Courier's: the name in the lead-in fits both, the link one.
+    draft = tmp_path / "post.md"
+    draft.write_text(
+        f"As the [Coastal Courier reports]({web.base}/pages/title-site-colon):\n\n"
+        "“The company said the remaining sailings would be given larger boats.”\n\n"
+        f"The [Coastal Courier also reports]({web.base}/pages/title-site-section-prefix):\n\n"
+        "“The work is expected to last until the end of the summer.”\n\n"
+        f"As the [Coastal Courier reports]({web.base}/pages/title-site-colon):\n\n"
+        "“The work is expected to last until the end of the summer.”\n",
+        encoding="utf-8",
+    )
+    result = run("check", draft, "--follow-links", "--allow-private", "--format", "json")
+    report = json.loads(result.stdout)
+    ids = {s["url"]: s["id"] for s in report["sources"]}
+    q1, q2, q3 = report["quotes"]
+    assert q1["status"] == "exact"
+    assert q1["attributed_to"] == ids[f"{web.base}/pages/title-site-colon"]
+    assert q2["status"] == "exact"
+    assert q2["attributed_to"] == ids[f"{web.base}/pages/title-site-section-prefix"]
+    assert q3["status"] == "misattributed"  # the linked page does not say it
+    assert result.exit_code == 1

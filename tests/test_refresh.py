@@ -96,3 +96,29 @@ def test_a_refresh_that_fails_is_one_line(web: Server, library_env: Path) -> Non
     assert result.exit_code == 2
     (message,) = result.stderr.strip().splitlines()
     assert message.startswith(f"drafter: error: {url}: no article text found")
+
+
+def test_a_pinned_draft_whose_lead_in_names_and_links_the_page_is_proven_against_its_pin(
+    web: Server, tmp_path: Path, library_env: Path
+) -> None:
+    # The house lead-in names the publication and links the page: both fit every version.
+    url = f"{web.base}/changing"
+    assert run("sources", "add", url, "--allow-private").exit_code == 0
+    with Library(library_env) as library:
+        (first,) = library.entries()
+    draft = tmp_path / "draft.md"
+    draft.write_text(
+        f"---\ntitle: Ports\nsources:\n  - url: {url}\n    sha256: {first.sha256}\n---\n\n"
+        f"As the [Harbour Ledger reports]({url}):\n\n“{CHANGED}”\n",
+        encoding="utf-8",
+    )
+    web.changing = web.changing.replace(
+        CHANGED.encode(), b"Most ports will do this within twenty years."
+    )
+    assert "stored harbourledger-v2" in refresh("--all")
+    result = run("check", draft, "--library")
+    assert result.exit_code == 0, result.output  # proven against the version it pins
+    assert "✓ exact         harbourledger:p" in result.stdout
+    assert "warning: q1 line 10: no longer in the newest version of harbourledger" in (
+        result.stdout
+    )

@@ -279,22 +279,27 @@ def _bare_url(url: str) -> str:
 
 
 def _named(para: Paragraph, names: list[_Names], upto: int) -> str | None:
-    """The source named last in the paragraph before ``upto`` (text or link target)."""
-    best: tuple[int, str] | None = None
+    """The source named last in the paragraph before ``upto`` (text or link target).
+    When that name fits several sources (two articles of one publication), the one the
+    paragraph links is meant."""
+    at, named = -1, []  # where the last name starts, and every source it fits
     prefix = para.text[:upto]
     for n in names:
         for pat in n.patterns:
             for m in pat.finditer(prefix):
-                if best is None or m.start() >= best[0]:
-                    best = (m.start(), n.source_id)
-    if best is not None:
-        return best[1]
+                if m.start() > at:
+                    at, named = m.start(), [n.source_id]
+                elif m.start() == at and n.source_id not in named:
+                    named.append(n.source_id)
+    linked = []
     for href in para.hrefs:
         bare = _bare_url(href)
         for n in names:
             if any(bare == u or (u and bare.startswith(u + "/")) for u in n.urls):
-                return n.source_id
-    return None
+                linked.append(n.source_id)
+    if named:
+        return next((s for s in reversed(named) if s in linked), named[-1])
+    return linked[0] if linked else None
 
 
 # --- the stage ----------------------------------------------------------------------------
