@@ -82,6 +82,13 @@ RECALL_GAIN = 1.2
 # least this many items of MIN_ITEM_WORDS words, even if no paragraph is long.
 MIN_LIST_ITEMS = 4
 MIN_ITEM_WORDS = 3
+# Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer,
+# Myanmar): their words are counted as one per CHARS_PER_WORD letters, not by spaces.
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff]"
+)
+CHARS_PER_WORD = 2
 # A title's site-name suffix or prefix: "Headline - Site", "Headline | Site", "Site | Headline".
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ")
 # "Site: Headline" too, but only as a prefix: a headline's own colon ("Ferry cuts: what it
@@ -349,6 +356,15 @@ def _paragraphs(doc: Any) -> list[str]:
     return _blocks(doc.body)
 
 
+def _words(text: str) -> int:
+    """How many words ``text`` has: by spaces, and by letters in scripts without spaces
+    (a Japanese sentence is one run of characters with no space in it)."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(text.split())
+    return len(_UNSPACED.sub(" ", text).split()) + unspaced // CHARS_PER_WORD
+
+
 def _size(paragraphs: list[str]) -> int:
     return sum(len(p) for p in paragraphs)
 
@@ -357,9 +373,9 @@ def _is_article(paragraphs: list[str]) -> bool:
     """Enough text, with a real paragraph or a real list in it (not menu fragments)."""
     if _size(paragraphs) < MIN_ARTICLE_CHARS:
         return False
-    if any(len(p.split()) >= MIN_PARAGRAPH_WORDS for p in paragraphs):
+    if any(_words(p) >= MIN_PARAGRAPH_WORDS for p in paragraphs):
         return True
-    return sum(len(p.split()) >= MIN_ITEM_WORDS for p in paragraphs) >= MIN_LIST_ITEMS
+    return sum(_words(p) >= MIN_ITEM_WORDS for p in paragraphs) >= MIN_LIST_ITEMS
 
 
 def _page_spacing(paragraphs: list[str], shown: list[Block]) -> list[str]:
@@ -391,7 +407,7 @@ def _loose_text(paragraphs: list[str], shown: list[Block]) -> list[str]:
             last is None
             or not block.loose
             or block.furniture
-            or len(block.text.split()) < MIN_ITEM_WORDS
+            or _words(block.text) < MIN_ITEM_WORDS
             or " ".join(block.text.split()) in joined
             or not later[i + 1]
         ):
@@ -466,7 +482,7 @@ def clean_title(title: str, site: str, headlines: list[str], host: str = "") -> 
         if found and tail and is_site(head):
             stripped = _without_section(tail.strip(), sep, headline_first=False)
             break
-    if (stripped != title or not title) and len(heads) == 1 and len(heads[0].split()) >= 3:
+    if (stripped != title or not title) and len(heads) == 1 and _words(heads[0]) >= 3:
         return heads[0]
     return stripped
 
@@ -479,7 +495,7 @@ def _without_section(rest: str, sep: str, *, headline_first: bool) -> str:
         return rest
     parts = rest.split(sep)
     headline, sections = (parts[0], parts[1:]) if headline_first else (parts[-1], parts[:-1])
-    if all(len(p.split()) <= MAX_SECTION_WORDS for p in sections) and headline.strip():
+    if all(_words(p) <= MAX_SECTION_WORDS for p in sections) and headline.strip():
         return headline.strip()
     return rest
 
