@@ -96,3 +96,45 @@ def test_source_id_keeps_non_ascii_letters(tmp_path: Path, name: str, sid: str) 
     assert result.exit_code == 0, result.output
     (match,) = json.loads(result.stdout)["quotes"][0]["matches"]
     assert match["source"] == sid
+
+
+def test_a_page_of_bytes_no_encoding_fits_and_no_markup_is_one_line_exit_2(
+    tmp_path: Path,
+) -> None:
+    # Random bytes with no NUL in them, saved as .html: not a page in any encoding.
+    rng = random.Random(11)
+    page = tmp_path / "saved.html"
+    page.write_bytes(bytes(rng.randrange(1, 256) for _ in range(3000)))
+    result = run("chunk", page)
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"drafter: error: {page}: is not UTF-8")
+
+
+MIXED = (
+    "The café reopened on Monday after a long winter of repairs, its owner said. " * 4
+).encode() + "It cost €2 million – more than planned.".encode("cp1252")
+
+
+def test_utf8_with_a_few_windows_1252_bytes_is_read_as_both(tmp_path: Path) -> None:
+    # UTF-8 text with a line pasted in Windows-1252: not ISO-8859-2 ("cafĂŠ") throughout.
+    source = tmp_path / "notes.txt"
+    source.write_bytes(MIXED)
+    draft = tmp_path / "draft.md"
+    draft.write_text("The owner said “The café reopened on Monday”. “It cost €2 million – more”.\n")
+    result = run("check", draft, "--source", source, "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [q["status"] for q in report["quotes"]] == ["exact", "exact"]
+    assert f"{source}: not UTF-8 throughout; read 2 stray bytes as Windows-1252" in (
+        report["warnings"]
+    )
+
+
+def test_an_undeclared_page_in_utf8_with_stray_bytes_is_read_as_both() -> None:
+    from drafter.sources.html import source_from_html
+
+    data = b"<html><body><article><p>" + MIXED + b"</p></article></body></html>"
+    source, _ = source_from_html(data, "mixed.html")
+    assert "The café reopened on Monday" in source.text
+    assert "It cost €2 million – more than planned." in source.text

@@ -96,6 +96,28 @@ def guess_encoding(data: bytes) -> str | None:
     return str(best.encoding)
 
 
+def utf8_with_strays(data: bytes) -> tuple[str, int] | None:
+    """Bytes that are UTF-8 but for a few stray bytes of a legacy encoding (a Windows-1252
+    “ or é pasted into a UTF-8 file or page): the text, those bytes read as Windows-1252,
+    and how many there were. None when the bytes are not mostly UTF-8 (no more valid
+    multi-byte characters than stray bytes): then the file is in a legacy encoding."""
+    loose = data.decode("utf-8", errors="replace")
+    strays = loose.count("\ufffd") - data.count("\ufffd".encode())
+    wide = sum(1 for c in loose if c > "\x7f") - strays
+    if strays <= 0 or wide <= strays:
+        return None
+    parts: list[str] = []
+    at = 0
+    while True:  # few strays, so few rounds
+        try:
+            parts.append(data[at:].decode("utf-8"))
+            return "".join(parts), strays
+        except UnicodeDecodeError as exc:
+            parts.append(data[at : at + exc.start].decode("utf-8"))
+            parts.append(data[at + exc.start : at + exc.end].decode("cp1252", errors="replace"))
+            at += exc.end
+
+
 def encoding_name(codec: str) -> str:
     """How people write an encoding's name: cp1251 → Windows-1251, iso8859_2 → ISO-8859-2."""
     if codec.startswith("cp125"):

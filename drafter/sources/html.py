@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from drafter.errors import InputError
 from drafter.models import Source
-from drafter.sources.charset import guess_encoding
+from drafter.sources.charset import guess_encoding, utf8_with_strays
 from drafter.sources.ids import sha256, slug
 
 # An article shorter than this, or with no paragraph of MIN_PARAGRAPH_WORDS words, is a
@@ -47,6 +47,8 @@ _AS_CP1252 = {"iso-8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "iso
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
 )
+# Tags that any saved page has one of: bytes without any are no page (see decode_html).
+_MARKUP = re.compile(rb"<(?:!doctype|html|head|body|title|meta|p|div|br|span|a)[\s>/]", re.I)
 # trafilatura's XML: these elements are blocks (a browser starts a new line before and after
 # them); anything else (``hi``, ``ref``, ``span``, …) is inline text. ``lb`` is a <br>.
 # fmt: off
@@ -85,8 +87,7 @@ MIN_ITEM_WORDS = 3
 # Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer,
 # Myanmar): their words are counted as one per CHARS_PER_WORD letters, not by spaces.
 _UNSPACED = re.compile(
-    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff]"
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 )
 CHARS_PER_WORD = 2
 # A title's site-name suffix or prefix: "Headline - Site", "Headline | Site", "Site | Headline".
@@ -131,10 +132,12 @@ def declared_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii", "replace") if m else None
 
 
-def decode_html(data: bytes, header_charset: str | None = None) -> str:
+def decode_html(data: bytes, header_charset: str | None = None, shown: str = "") -> str:
     """The page's text: a byte-order mark wins, then the HTTP header's charset, then the
-    page's own meta declaration, then UTF-8, then the legacy encoding charset-normalizer
-    finds (windows-1252 when it finds none: what undeclared legacy pages usually are)."""
+    page's own meta declaration, then UTF-8 (a few stray Windows-1252 bytes in it read as
+    such), then the legacy encoding charset-normalizer finds (windows-1252 when it finds
+    none: what undeclared legacy pages usually are). When ``shown`` names the file, bytes
+    that no encoding fits and that hold no HTML are ``InputError``: they are no page."""
     for bom, name in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
@@ -151,7 +154,16 @@ def decode_html(data: bytes, header_charset: str | None = None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode(guess_encoding(data) or "cp1252", errors="replace")
+        pass
+    mixed = utf8_with_strays(data)
+    if mixed is not None:
+        return mixed[0]
+    legacy = guess_encoding(data)
+    if legacy is None and shown and b"\x00" not in data[:4096] and not _MARKUP.search(data):
+        raise InputError(
+            shown, "is not UTF-8, no other character encoding fits it, and it holds no HTML"
+        )
+    return data.decode(legacy or "cp1252", errors="replace")
 
 
 def _parse(html: str) -> Any:
@@ -597,7 +609,7 @@ def source_from_html(
     ``url`` is where it was fetched from, if anywhere; the page's canonical URL, when it
     names one, becomes the source's url."""
 
-    article = extract_article(decode_html(data, header_charset), shown, url)
+    article = extract_article(decode_html(data, header_charset, shown), shown, url)
     # The site's name makes the most readable id; the page's canonical URL names the site
     # even when the copy came from a file, a mirror or a local test server.
     named = fallback_id(article.url) if article.url else "page"

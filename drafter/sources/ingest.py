@@ -19,7 +19,7 @@ from typing import Any
 from drafter.errors import InputError
 from drafter.models import Source
 from drafter.sources import frontmatter
-from drafter.sources.charset import encoding_name, guess_encoding
+from drafter.sources.charset import encoding_name, guess_encoding, utf8_with_strays
 from drafter.sources.ids import sha256, slug
 
 # Formats drafter reads as sources (and http(s) URLs).
@@ -79,6 +79,11 @@ def decode(data: bytes, shown: str) -> tuple[str, str | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
+    mixed = utf8_with_strays(data)
+    if mixed is not None:
+        return mixed[
+            0
+        ], f"{shown}: not UTF-8 throughout; read {mixed[1]} stray bytes as Windows-1252"
     legacy = guess_encoding(data)
     if legacy is None:
         raise InputError(
