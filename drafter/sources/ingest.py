@@ -19,7 +19,12 @@ from typing import Any
 from drafter.errors import InputError
 from drafter.models import Source
 from drafter.sources import frontmatter
-from drafter.sources.charset import encoding_name, guess_encoding, utf8_with_strays
+from drafter.sources.charset import (
+    encoding_name,
+    guess_encoding,
+    utf8_with_strays,
+    utf16_without_mark,
+)
 from drafter.sources.ids import sha256, slug
 
 # Formats drafter reads as sources (and http(s) URLs).
@@ -73,6 +78,9 @@ def decode(data: bytes, shown: str) -> tuple[str, str | None]:
                 raise InputError(
                     shown, f"starts with a {encoding} mark but is not valid {encoding}"
                 ) from None
+    wide = utf16_without_mark(data)
+    if wide is not None:
+        return data.decode(wide), f"{shown}: not UTF-8; read as UTF-16 ({wide[-2:].upper()})"
     if b"\x00" in data[:65536]:
         raise InputError(shown, "looks like a binary file (it contains NUL bytes), not text")
     try:
