@@ -152,3 +152,24 @@ def test_two_pages_of_one_publication_each_quote_goes_to_the_page_its_lead_in_li
     assert q2["attributed_to"] == ids[f"{web.base}/pages/title-site-section-prefix"]
     assert q3["status"] == "misattributed"  # the linked page does not say it
     assert result.exit_code == 1
+
+
+def test_html_links_and_bare_urls_in_lead_ins_are_followed(
+    web: Server, tmp_path: Path, library_env: Path
+) -> None:
+    # A post pasted from elsewhere: an HTML <a> in one lead-in, a bare address in another.
+    draft = tmp_path / "post.md"
+    draft.write_text(
+        f'<a href="{web.base}/pages/title-site-colon">One report</a> says:\n\n'
+        "“The company said the remaining sailings would be given larger boats.”\n\n"
+        f"Another ({web.base}/pages/title-site-section-prefix), says:\n\n"
+        "“The work is expected to last until the end of the summer.”\n",
+        encoding="utf-8",
+    )
+    result = run("check", draft, "--follow-links", "--allow-private", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    ids = {s["url"]: s["id"] for s in report["sources"]}
+    q1, q2 = report["quotes"]
+    assert q1["attributed_to"] == ids[f"{web.base}/pages/title-site-colon"]
+    assert q2["attributed_to"] == ids[f"{web.base}/pages/title-site-section-prefix"]
