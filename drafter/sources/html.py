@@ -433,6 +433,33 @@ def _loose_text(paragraphs: list[str], shown: list[Block]) -> list[str]:
     return out
 
 
+# A paragraph of an article's <header> whose class says it is a byline or a date is not
+# part of the article's text.
+_BYLINE = re.compile(r"byline|author|date|time|meta|credit|share", re.IGNORECASE)
+
+
+def _standfirst(paragraphs: list[str], html: str) -> list[str]:
+    """The article's standfirst (the sub-headline in its <header>, beside the headline),
+    put first when trafilatura left it out: a page that marks its body (``itemprop=
+    "articleBody"``) gets only the body extracted, and a writer quotes the standfirst as
+    often as the body. Paragraphs of MIN_PARAGRAPH_WORDS words, not bylines or dates."""
+    tree = _parse(html)
+    joined = "\n".join(" ".join(p.split()) for p in paragraphs)
+    found: list[str] = []
+    for header in tree.xpath("//article//header | //main//header"):
+        for el in header.iter("p"):
+            if _BYLINE.search(str(el.get("class") or "")):
+                continue
+            walk = _Walk(_HTML_BLOCKS, br="br", row="tr", skip=_INVISIBLE)
+            walk.visit(el)
+            walk.flush()
+            for text in walk.texts():
+                flat = " ".join(text.split())
+                if _words(flat) >= MIN_PARAGRAPH_WORDS and flat not in joined:
+                    found.append(text)
+    return [*dict.fromkeys(found), *paragraphs]
+
+
 def _page_titles(html: str) -> list[str]:
     """The titles the page gives itself: ``og:title``, then ``<title>``."""
     import lxml.html
@@ -544,6 +571,7 @@ def extract_article(html: str, shown: str, url: str = "") -> Article:
                 paragraphs = more
                 doc = doc if has_meta else fuller
         paragraphs = _loose_text(_page_spacing(_resplit(paragraphs, page), page), page)
+        paragraphs = _standfirst(paragraphs, html)
         headlines, page_titles = _headlines(html), _page_titles(html)
     except (LxmlError, ValueError, TypeError) as exc:  # a document lxml cannot parse
         raise InputError(shown, f"is not an HTML page that can be parsed ({exc})") from None
