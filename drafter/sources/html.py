@@ -443,6 +443,8 @@ def _standfirst(paragraphs: list[str], html: str) -> list[str]:
     put first when trafilatura left it out: a page that marks its body (``itemprop=
     "articleBody"``) gets only the body extracted, and a writer quotes the standfirst as
     often as the body. Paragraphs of MIN_PARAGRAPH_WORDS words, not bylines or dates."""
+    if "<header" not in html.lower():
+        return paragraphs  # no page parse for pages with no header at all
     tree = _parse(html)
     joined = "\n".join(" ".join(p.split()) for p in paragraphs)
     found: list[str] = []
