@@ -98,20 +98,28 @@ def test_a_refresh_that_fails_is_one_line(web: Server, library_env: Path) -> Non
     assert message.startswith(f"drafter: error: {url}: no article text found")
 
 
+def pinned_draft(web: Server, folder: Path, library: Path, body: str) -> Path:
+    """Add /changing to the library and write a draft that pins that first version;
+    ``body`` is the draft's text, in which ``{url}`` is the page's address."""
+    url = f"{web.base}/changing"
+    assert run("sources", "add", url, "--allow-private").exit_code == 0
+    with Library(library) as lib:
+        (first,) = lib.entries()
+    draft = folder / "draft.md"
+    draft.write_text(
+        f"---\ntitle: Ports\nsources:\n  - url: {url}\n    sha256: {first.sha256}\n---\n\n"
+        + body.format(url=url),
+        encoding="utf-8",
+    )
+    return draft
+
+
 def test_a_pinned_draft_whose_lead_in_names_and_links_the_page_is_proven_against_its_pin(
     web: Server, tmp_path: Path, library_env: Path
 ) -> None:
     # The house lead-in names the publication and links the page: both fit every version.
-    url = f"{web.base}/changing"
-    assert run("sources", "add", url, "--allow-private").exit_code == 0
-    with Library(library_env) as library:
-        (first,) = library.entries()
-    draft = tmp_path / "draft.md"
-    draft.write_text(
-        f"---\ntitle: Ports\nsources:\n  - url: {url}\n    sha256: {first.sha256}\n---\n\n"
-        f"As the [Harbour Ledger reports]({url}):\n\n“{CHANGED}”\n",
-        encoding="utf-8",
-    )
+    body = f"As the [Harbour Ledger reports]({{url}}):\n\n“{CHANGED}”\n"
+    draft = pinned_draft(web, tmp_path, library_env, body)
     web.changing = web.changing.replace(
         CHANGED.encode(), b"Most ports will do this within twenty years."
     )
@@ -127,21 +135,13 @@ def test_a_pinned_draft_whose_lead_in_names_and_links_the_page_is_proven_against
 def test_a_paragraph_removed_whole_and_a_changed_headline_are_reported(
     web: Server, tmp_path: Path, library_env: Path
 ) -> None:
-    url = f"{web.base}/changing"
-    assert run("sources", "add", url, "--allow-private").exit_code == 0
-    with Library(library_env) as library:
-        (first,) = library.entries()
     removed = (
         "Crane operators will keep their jobs, the authority said, but about forty mechanics "
         "will be retrained to service electric drives instead of diesel engines."
     )
     headline = "Harbour cranes go electric as port bets on cleaner shipping"
-    draft = tmp_path / "draft.md"
-    draft.write_text(
-        f"---\ntitle: Ports\nsources:\n  - url: {url}\n    sha256: {first.sha256}\n---\n\n"
-        f"As the [Harbour Ledger reports]({url}) in “{headline}”:\n\n“{removed}”\n",
-        encoding="utf-8",
-    )
+    body = f"As the [Harbour Ledger reports]({{url}}) in “{headline}”:\n\n“{removed}”\n"
+    draft = pinned_draft(web, tmp_path, library_env, body)
     web.changing = web.changing.replace(f"<p>{removed}</p>".encode(), b"").replace(
         headline.encode(), b"Harbour cranes go electric, at a price"
     )
