@@ -173,3 +173,32 @@ def test_html_links_and_bare_urls_in_lead_ins_are_followed(
     q1, q2 = report["quotes"]
     assert q1["attributed_to"] == ids[f"{web.base}/pages/title-site-colon"]
     assert q2["attributed_to"] == ids[f"{web.base}/pages/title-site-section-prefix"]
+
+
+def test_a_linked_page_that_changed_is_checked_as_it_is_now(
+    web: Server, tmp_path: Path, library_env: Path
+) -> None:
+    # The library keeps the version an earlier run stored; the quote is from today's page.
+    # The page names no canonical address: every version's url is the link.
+    url = f"{web.base}/changing"
+    old = "The company said the remaining sailings would be given larger boats."
+    new = "The company said the remaining sailings would be given bigger boats."
+    page = Path(__file__).resolve().parent / "fixtures" / "pages" / "title-site-colon.html"
+    original = web.changing
+    draft = tmp_path / "post.md"
+    try:
+        web.changing = page.read_bytes()
+        draft.write_text(f"As the [Coastal Courier reports]({url}):\n\n“{old}”\n")
+        first = run("check", draft, "--follow-links", "--allow-private", "--library")
+        assert first.exit_code == 0, first.output
+        web.changing = web.changing.replace(old.encode(), new.encode())
+        draft.write_text(f"As the [Coastal Courier reports]({url}):\n\n“{new}”\n")
+        args = ("--follow-links", "--allow-private", "--library", "--format", "json")
+        result = run("check", draft, *args)
+    finally:
+        web.changing = original
+    assert result.exit_code == 0, result.output
+    (quote,) = json.loads(result.stdout)["quotes"]
+    assert quote["status"] == "exact"
+    with Library(library_env) as library:
+        assert quote["attributed_to"] == library.entries()[-1].id  # the newest version

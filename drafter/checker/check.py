@@ -171,11 +171,13 @@ def _check_with_library(
 
     with Library(path) as lib:
         pinned, warnings = _pinned(lib, meta)
-        # Other versions of a page the draft pins are not checked against: its quotes are
-        # proven against the version it pins (drift to the newest is reported on its own),
-        # and a lead-in's name and link fit every version alike.
-        origins = {e.origin for e in map(lib.entry, (s.id for s in pinned)) if e is not None}
-        pins = {s.sha256 for s in pinned}
+        # Other versions of a page the draft pins, or of a page given (a link just followed,
+        # as it is now), are not checked against: its quotes are proven against the version
+        # pinned or given (drift to the newest is reported on its own), and a lead-in's name
+        # and link fit every version alike.
+        current = [*pinned, *given]
+        origins = {e.origin for s in current for e in lib.by_sha256(s.sha256)}
+        pins = {s.sha256 for s in current}
 
         def unpinned(found: list[Source]) -> list[Source]:
             entries = [lib.entry(s.id) for s in found]
