@@ -89,9 +89,8 @@ def decode(data: bytes, shown: str) -> tuple[str, str | None]:
         pass
     mixed = utf8_with_strays(data)
     if mixed is not None:
-        return mixed[
-            0
-        ], f"{shown}: not UTF-8 throughout; read {mixed[1]} stray bytes as Windows-1252"
+        text, strays = mixed
+        return text, f"{shown}: not UTF-8 throughout; read {strays} stray bytes as Windows-1252"
     legacy = guess_encoding(data)
     if legacy is None:
         raise InputError(
