@@ -73,3 +73,130 @@ def test_undeclared_legacy_page_is_read_in_its_encoding() -> None:
     _, text, _ = TEXTS["cp1251"]
     page = f"<html><body><p>{text}</p></body></html>".encode("cp1251")
     assert text in decode_html(page)
+
+
+@pytest.mark.parametrize(
+    ("name", "sid"),
+    [
+        ("Жэньминь жибао", "жэньминь-жибао"),
+        ("日本経済新聞", "日本経済新聞"),
+        ("Café Crème", "café-crème"),
+    ],
+)
+def test_source_id_keeps_non_ascii_letters(tmp_path: Path, name: str, sid: str) -> None:
+    _, text, quote = TEXTS["cp1251"]
+    source = tmp_path / f"{name}.txt"
+    source.write_bytes(text.encode("cp1251"))
+    chunked = run("chunk", source, "--format", "json")
+    assert chunked.exit_code == 0, chunked.output
+    assert json.loads(chunked.stdout)["source"]["id"] == sid
+    draft = tmp_path / "draft.md"
+    draft.write_text(f"The report says “{quote}”, and more.\n", encoding="utf-8")
+    result = run("check", draft, "--source", source, "--format", "json")
+    assert result.exit_code == 0, result.output
+    (match,) = json.loads(result.stdout)["quotes"][0]["matches"]
+    assert match["source"] == sid
+
+
+def test_a_page_of_bytes_no_encoding_fits_and_no_markup_is_one_line_exit_2(
+    tmp_path: Path,
+) -> None:
+    # Random bytes with no NUL in them, saved as .html: not a page in any encoding.
+    rng = random.Random(11)
+    page = tmp_path / "saved.html"
+    page.write_bytes(bytes(rng.randrange(1, 256) for _ in range(3000)))
+    result = run("chunk", page)
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"drafter: error: {page}: is not UTF-8")
+
+
+MIXED = (
+    "The café reopened on Monday after a long winter of repairs, its owner said. " * 4
+).encode() + "It cost €2 million – more than planned.".encode("cp1252")
+
+
+def test_utf8_with_a_few_windows_1252_bytes_is_read_as_both(tmp_path: Path) -> None:
+    # UTF-8 text with a line pasted in Windows-1252: not ISO-8859-2 ("cafĂŠ") throughout.
+    source = tmp_path / "notes.txt"
+    source.write_bytes(MIXED)
+    draft = tmp_path / "draft.md"
+    draft.write_text("The owner said “The café reopened on Monday”. “It cost €2 million – more”.\n")
+    result = run("check", draft, "--source", source, "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [q["status"] for q in report["quotes"]] == ["exact", "exact"]
+    assert (
+        f"{source}: not UTF-8 throughout; read 2 stray bytes as Windows-1252"
+        in (report["warnings"])
+    )
+
+
+def test_an_undeclared_page_in_utf8_with_stray_bytes_is_read_as_both() -> None:
+    from drafter.sources.html import source_from_html
+
+    data = b"<html><body><article><p>" + MIXED + b"</p></article></body></html>"
+    source, _ = source_from_html(data, "mixed.html")
+    assert "The café reopened on Monday" in source.text
+    assert "It cost €2 million – more than planned." in source.text
+
+
+# Legacy encodings whose wrong readings are letters too: only the language's alphabet (or
+# how much the text reads like a language) tells the right one.
+MORE_TEXTS = {
+    "czech": (
+        "cp1250",
+        "Vláda v úterý schválila nový plán rozvoje přístavu. "
+        "Starosta řekl, že loď vyplula za úsvitu.",
+    ),
+    "hungarian": (
+        "cp1250",
+        "A kormány kedden új kikötőfejlesztési tervet fogadott el. "
+        "A polgármester szerint a hajó hajnalban futott ki.",
+    ),
+    "romanian": (
+        "cp1250",
+        "Guvernul a aprobat marţi un nou plan de dezvoltare a portului. "
+        "Primarul a spus că nava a plecat în zori.",
+    ),
+    "turkish": (
+        "cp1254",
+        "Hükümet küçük işletmeler için yeni destek önlemleri açıkladı. "
+        "Uzmanlar, bu önlemlerin şirketlere yardımcı olacağını düşünüyor.",
+    ),
+    "lithuanian": (
+        "cp1257",
+        "Vyriausybė antradienį patvirtino naują uosto plėtros planą. "
+        "Meras sakė, kad laivas išplaukė auštant.",
+    ),
+    "hebrew": (
+        "cp1255",
+        "הממשלה אישרה ביום שלישי תוכנית חדשה לפיתוח הנמל. ראש העיר אמר שהספינה יצאה עם שחר.",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(MORE_TEXTS))
+def test_legacy_encodings_whose_wrong_readings_are_letters_too(
+    tmp_path: Path, language: str
+) -> None:
+    encoding, text = MORE_TEXTS[language]
+    source = tmp_path / "source.txt"
+    source.write_bytes(text.encode(encoding))
+    quote = text.split(".")[0]
+    draft = tmp_path / "draft.md"
+    draft.write_text(f"The report says “{quote}”, and more.\n", encoding="utf-8")
+    result = run("check", draft, "--source", source, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [q["status"] for q in json.loads(result.stdout)["quotes"]] == ["exact"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
+    text = "Die Regierung hat neue Hilfen für kleine Unternehmen angekündigt, sagen Ökonomen."
+    source = tmp_path / "source.txt"
+    source.write_bytes(text.encode(encoding))
+    result = run("chunk", source, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["passages"][0]["text"] == text
+    assert f"{source}: not UTF-8; read as UTF-16" in result.stderr

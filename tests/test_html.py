@@ -166,6 +166,19 @@ def test_no_word_of_the_page_body_is_lost() -> None:
         ("Cranes approved | The Harbour Ledger", "Harbour Ledger", [], "Cranes approved"),
         ("Harbour Ledger | Cranes approved", "Harbour Ledger", [], "Cranes approved"),
         ("Cranes approved - Port news - HL", "", ["Cranes approved"], "Cranes approved"),
+        ("Harbour Ledger: Cranes approved", "Harbour Ledger", [], "Cranes approved"),
+        # A headline's own colon stays.
+        ("Cranes approved: what next", "Harbour Ledger", [], "Cranes approved: what next"),
+        # A section between the headline and the site goes with the site.
+        ("Cranes approved | Port news | Harbour Ledger", "Harbour Ledger", [], "Cranes approved"),
+        ("Harbour Ledger · Port news · Cranes approved", "Harbour Ledger", [], "Cranes approved"),
+        # ... but a long part is no section name.
+        (
+            "Cranes approved | the council has no money left | Harbour Ledger",
+            "Harbour Ledger",
+            [],
+            "Cranes approved | the council has no money left",
+        ),
         # A dash that is part of the headline stays.
         ("Cranes approved - and paid for", "Harbour Ledger", [], "Cranes approved - and paid for"),
         ("Cranes approved", "Harbour Ledger", ["Harbour Ledger"], "Cranes approved"),

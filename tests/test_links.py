@@ -126,3 +126,79 @@ def test_a_draft_without_links_and_sources_is_still_a_usage_error(
     followed = run("check", draft, "--follow-links")
     assert "its lead-ins link no web page" in followed.stdout
     assert not (tmp_path / ".drafter").exists()  # nothing fetched, no library made
+
+
+def test_two_pages_of_one_publication_each_quote_goes_to_the_page_its_lead_in_links(
+    web: Server, tmp_path: Path, library_env: Path
+) -> None:
+    # Both pages are the Coastal Courier's: the name in the lead-in fits both, the link one.
+    draft = tmp_path / "post.md"
+    draft.write_text(
+        f"As the [Coastal Courier reports]({web.base}/pages/title-site-colon):\n\n"
+        "“The company said the remaining sailings would be given larger boats.”\n\n"
+        f"The [Coastal Courier also reports]({web.base}/pages/title-site-section-prefix):\n\n"
+        "“The work is expected to last until the end of the summer.”\n\n"
+        f"As the [Coastal Courier reports]({web.base}/pages/title-site-colon):\n\n"
+        "“The work is expected to last until the end of the summer.”\n",
+        encoding="utf-8",
+    )
+    result = run("check", draft, "--follow-links", "--allow-private", "--format", "json")
+    report = json.loads(result.stdout)
+    ids = {s["url"]: s["id"] for s in report["sources"]}
+    q1, q2, q3 = report["quotes"]
+    assert q1["status"] == "exact"
+    assert q1["attributed_to"] == ids[f"{web.base}/pages/title-site-colon"]
+    assert q2["status"] == "exact"
+    assert q2["attributed_to"] == ids[f"{web.base}/pages/title-site-section-prefix"]
+    assert q3["status"] == "misattributed"  # the linked page does not say it
+    assert result.exit_code == 1
+
+
+def test_html_links_and_bare_urls_in_lead_ins_are_followed(
+    web: Server, tmp_path: Path, library_env: Path
+) -> None:
+    # A post pasted from elsewhere: an HTML <a> in one lead-in, a bare address in another.
+    draft = tmp_path / "post.md"
+    draft.write_text(
+        f'<a href="{web.base}/pages/title-site-colon">One report</a> says:\n\n'
+        "“The company said the remaining sailings would be given larger boats.”\n\n"
+        f"Another ({web.base}/pages/title-site-section-prefix), says:\n\n"
+        "“The work is expected to last until the end of the summer.”\n",
+        encoding="utf-8",
+    )
+    result = run("check", draft, "--follow-links", "--allow-private", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    ids = {s["url"]: s["id"] for s in report["sources"]}
+    q1, q2 = report["quotes"]
+    assert q1["attributed_to"] == ids[f"{web.base}/pages/title-site-colon"]
+    assert q2["attributed_to"] == ids[f"{web.base}/pages/title-site-section-prefix"]
+
+
+def test_a_linked_page_that_changed_is_checked_as_it_is_now(
+    web: Server, tmp_path: Path, library_env: Path
+) -> None:
+    # The library keeps the version an earlier run stored; the quote is from today's page.
+    # The page names no canonical address: every version's url is the link.
+    url = f"{web.base}/changing"
+    old = "The company said the remaining sailings would be given larger boats."
+    new = "The company said the remaining sailings would be given bigger boats."
+    page = Path(__file__).resolve().parent / "fixtures" / "pages" / "title-site-colon.html"
+    original = web.changing
+    draft = tmp_path / "post.md"
+    try:
+        web.changing = page.read_bytes()
+        draft.write_text(f"As the [Coastal Courier reports]({url}):\n\n“{old}”\n")
+        first = run("check", draft, "--follow-links", "--allow-private", "--library")
+        assert first.exit_code == 0, first.output
+        web.changing = web.changing.replace(old.encode(), new.encode())
+        draft.write_text(f"As the [Coastal Courier reports]({url}):\n\n“{new}”\n")
+        args = ("--follow-links", "--allow-private", "--library", "--format", "json")
+        result = run("check", draft, *args)
+    finally:
+        web.changing = original
+    assert result.exit_code == 0, result.output
+    (quote,) = json.loads(result.stdout)["quotes"]
+    assert quote["status"] == "exact"
+    with Library(library_env) as library:
+        assert quote["attributed_to"] == library.entries()[-1].id  # the newest version

@@ -96,3 +96,63 @@ def test_a_refresh_that_fails_is_one_line(web: Server, library_env: Path) -> Non
     assert result.exit_code == 2
     (message,) = result.stderr.strip().splitlines()
     assert message.startswith(f"drafter: error: {url}: no article text found")
+
+
+def pinned_draft(web: Server, folder: Path, library: Path, body: str) -> Path:
+    """Add /changing to the library and write a draft that pins that first version;
+    ``body`` is the draft's text, in which ``{url}`` is the page's address."""
+    url = f"{web.base}/changing"
+    assert run("sources", "add", url, "--allow-private").exit_code == 0
+    with Library(library) as lib:
+        (first,) = lib.entries()
+    draft = folder / "draft.md"
+    draft.write_text(
+        f"---\ntitle: Ports\nsources:\n  - url: {url}\n    sha256: {first.sha256}\n---\n\n"
+        + body.format(url=url),
+        encoding="utf-8",
+    )
+    return draft
+
+
+def test_a_pinned_draft_whose_lead_in_names_and_links_the_page_is_proven_against_its_pin(
+    web: Server, tmp_path: Path, library_env: Path
+) -> None:
+    # The house lead-in names the publication and links the page: both fit every version.
+    body = f"As the [Harbour Ledger reports]({{url}}):\n\n“{CHANGED}”\n"
+    draft = pinned_draft(web, tmp_path, library_env, body)
+    web.changing = web.changing.replace(
+        CHANGED.encode(), b"Most ports will do this within twenty years."
+    )
+    assert "stored harbourledger-v2" in refresh("--all")
+    result = run("check", draft, "--library")
+    assert result.exit_code == 0, result.output  # proven against the version it pins
+    assert "✓ exact         harbourledger:p" in result.stdout
+    assert "warning: q1 line 10: no longer in the newest version of harbourledger" in (
+        result.stdout
+    )
+
+
+def test_a_paragraph_removed_whole_and_a_changed_headline_are_reported(
+    web: Server, tmp_path: Path, library_env: Path
+) -> None:
+    removed = (
+        "Crane operators will keep their jobs, the authority said, but about forty mechanics "
+        "will be retrained to service electric drives instead of diesel engines."
+    )
+    headline = "Harbour cranes go electric as port bets on cleaner shipping"
+    body = f"As the [Harbour Ledger reports]({{url}}) in “{headline}”:\n\n“{removed}”\n"
+    draft = pinned_draft(web, tmp_path, library_env, body)
+    web.changing = web.changing.replace(f"<p>{removed}</p>".encode(), b"").replace(
+        headline.encode(), b"Harbour cranes go electric, at a price"
+    )
+    assert "stored harbourledger-v2" in refresh("--all")
+    result = run("check", draft, "--library")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if "newest version" in line]
+    title, quote = lines
+    assert title.startswith("warning: q1 line 8: the title of harbourledger is different in ")
+    assert "[-electric as port bets on cleaner shipping-] {+electric, at a price+}" in title
+    assert quote.startswith("warning: q2 line 10: no longer in the newest version")
+    # Only the paragraph that went is in the diff: the words around it are the same.
+    assert f"[-{removed}-]" in quote
+    assert quote.count("[-") == 1 and "{+" not in quote

@@ -90,6 +90,7 @@ class Named:
     hits: tuple[tuple[int, int, str], ...]
     _ends: tuple[int, ...]
     _best: tuple[tuple[int, str] | None, ...]  # the latest-starting hit among the first i+1
+    _ties: tuple[tuple[str, ...], ...]  # every source named at that latest start
 
     def before(self, upto: int) -> str | None:
         """The source named last (latest start) in text that ends at or before ``upto``."""
@@ -99,16 +100,29 @@ class Named:
         best = self._best[i - 1]
         return best[1] if best else None
 
+    def tied(self, upto: int) -> tuple[str, ...]:
+        """Every source the name ``before(upto)`` found fits (a publication two of the
+        sources share), in order; () when none is named."""
+        i = bisect_right(self._ends, upto)
+        return self._ties[i - 1] if i else ()
+
 
 def _named(hits: list[tuple[int, int, str]]) -> Named:
     hits.sort(key=lambda h: (h[1], h[0]))
     best: list[tuple[int, str] | None] = []
+    ties: list[tuple[str, ...]] = []
     top: tuple[int, str] | None = None
+    tied: tuple[str, ...] = ()
     for start, _, sid in hits:
+        if top is None or start > top[0]:
+            tied = (sid,)
+        elif start == top[0] and sid not in tied:
+            tied = (*tied, sid)
         if top is None or start >= top[0]:
             top = (start, sid)
         best.append(top)
-    return Named(tuple(hits), tuple(h[1] for h in hits), tuple(best))
+        ties.append(tied)
+    return Named(tuple(hits), tuple(h[1] for h in hits), tuple(best), tuple(ties))
 
 
 class Names:

@@ -179,13 +179,31 @@ def _check_with_library(
 
     with Library(path) as lib:
         pinned, warnings = _pinned(lib, meta)
+        # Other versions of a page the draft pins, or of a page given (a link just followed,
+        # as it is now), are not checked against: its quotes are proven against the version
+        # pinned or given (drift to the newest is reported on its own), and a lead-in's name
+        # and link fit every version alike.
+        current = [*pinned, *given]
+        origins = {e.origin for s in current for e in lib.by_sha256(s.sha256)}
+        pins = {s.sha256 for s in current}
+
+        def unpinned(found: list[Source]) -> list[Source]:
+            entries = [lib.entry(s.id) for s in found]
+            return [
+                s
+                for s, e in zip(found, entries, strict=True)
+                if s.sha256 in pins or e is None or e.origin not in origins
+            ]
+
         first = extract(body, given, first_line=first_line, style=style)
-        found = [*pinned, *_looked_up(lib, first)]
+        found = [*pinned, *unpinned(_looked_up(lib, first))]
         sources = ingest.unique_ids([*given, *found])
         checks = verify(extract(body, sources, first_line=first_line, style=style), build(sources))
         unproven = [c.quote for c in checks if c.status in _UNPROVEN]
         known = {s.sha256 for s in sources}
-        more = [s for s in _looked_up(lib, unproven, thorough=True) if s.sha256 not in known]
+        more = [
+            s for s in unpinned(_looked_up(lib, unproven, thorough=True)) if s.sha256 not in known
+        ]
         if more:
             found += more
             sources = ingest.unique_ids([*sources, *more])

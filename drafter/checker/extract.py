@@ -169,6 +169,23 @@ def paragraphs(markdown: str, first_line: int = 1) -> Iterator[Paragraph]:
                 yield flatten(tok, first_line + tok.map[0], depth > 0)
 
 
+# Links that are no Markdown link: an HTML <a href> and a bare address (which most Markdown
+# renderers show as a link), so that a post pasted from elsewhere names its sources too.
+_HTML_HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_BARE_URL = re.compile(r"https?://[^\s<>\"'“”‘’]+")
+
+
+def _bare_urls(text: str) -> list[str]:
+    """The http(s) addresses written out in ``text``, without the punctuation after them."""
+    out = []
+    for m in _BARE_URL.finditer(text):
+        url = m.group(0).rstrip(".,;:!?")
+        while url.endswith(")") and url.count(")") > url.count("("):
+            url = url[:-1].rstrip(".,;:!?")
+        out.append(url)
+    return out
+
+
 def flatten(inline: Token, line: int, in_blockquote: bool) -> Paragraph:
     """The reader's text of one inline token (``render`` walks the same tokens)."""
     para = Paragraph("", line, in_blockquote)
@@ -178,6 +195,7 @@ def flatten(inline: Token, line: int, in_blockquote: bool) -> Paragraph:
         kind = child.type
         if kind == "text":
             piece = child.content
+            para.hrefs += _bare_urls(piece)
         elif kind == "text_special":
             piece = child.content
             if child.info == "entity":
@@ -193,6 +211,8 @@ def flatten(inline: Token, line: int, in_blockquote: bool) -> Paragraph:
             piece = ""
             if kind == "link_open":
                 para.hrefs.append(str(child.attrs.get("href", "")))
+            elif kind == "html_inline":
+                para.hrefs += _HTML_HREF.findall(child.content)
             para.markup.append(size)
         parts.append(piece)
         size += len(piece)
@@ -546,8 +566,18 @@ def _stray_close(para: Paragraph, pairs: dict[str, str]) -> int | None:
 
 
 def _named(para: Paragraph, names: Names, found: Named, upto: int) -> str | None:
-    """The source named last in the paragraph before ``upto`` (text or link target)."""
-    return found.before(upto) or names.linked(para.hrefs)
+    """The source named last in the paragraph before ``upto`` (text or link target). When
+    that name fits several sources (two articles of one publication), the one the paragraph
+    links is meant."""
+    named = found.before(upto)
+    if named is None:
+        return names.linked(para.hrefs)
+    if para.hrefs:
+        tied = found.tied(upto)
+        if len(tied) > 1:
+            linked = {names.linked([href]) for href in para.hrefs}
+            return next((sid for sid in reversed(tied) if sid in linked), named)
+    return named
 
 
 # --- the stage ----------------------------------------------------------------------------

@@ -7,7 +7,8 @@ saved pages and the source library, and fetches the pages a draft links.
 - ``outside_article``: a failing quote that the saved page shows outside the article
   trafilatura extracted gets a note saying so (extraction, not the writer, is at fault).
 - ``drifted``: quotes proven against a snapshot the library has a newer version of, that are
-  no longer in the newest one, with the word diff between the versions around each.
+  no longer in the newest one, with the word diff between the versions around each (and a
+  headline quoted as the title that the newest version changed).
 """
 
 from __future__ import annotations
@@ -162,12 +163,22 @@ def drifted(checks: Sequence[QuoteCheck], sources: Sequence[Source], library: Pa
                     text = lib.source(newest.id)
                     newer[src.id] = (replace(text, id=src.id), newest.id)
         for check in checks:
-            if not check.passed() or check.status is Status.TITLE or not check.matches:
+            if not check.passed() or not check.matches:
                 continue
             first = check.matches[0]
             if first.source not in newer:
                 continue
             new_src, new_id = newer[first.source]
+            if check.status is Status.TITLE:
+                # A headline is edited as often as the text: the lead-in cites the old one.
+                old_title = by_id[first.source].title
+                if new_src.title != old_title:
+                    out.append(
+                        f"{check.quote.id} line {check.quote.line}: the title of "
+                        f"{first.source} is different in the newest version ({new_id}): "
+                        f"{word_diff(old_title, new_src.title)}"
+                    )
+                continue
             (again,) = verify([replace(check.quote, attributed_to=None)], build([new_src]))
             if again.passed() and again.matches:
                 continue
@@ -176,9 +187,11 @@ def drifted(checks: Sequence[QuoteCheck], sources: Sequence[Source], library: Pa
             window, new = old[a:b], new_src.text
             # The same stretch of the new version: between the context either side of the
             # quote when both are still there, else the best fuzzy alignment.
-            before, after = old[a : first.start], old[first.end : b]
-            lo = new.find(before) if before.strip() else -1
-            hi = new.find(after, lo + len(before)) if lo >= 0 and after.strip() else -1
+            # (Without the whitespace at their inner ends: a paragraph that went whole takes
+            # one of the two paragraph breaks around it with it.)
+            before, after = old[a : first.start].rstrip(), old[first.end : b].lstrip()
+            lo = new.find(before) if before else -1
+            hi = new.find(after, lo + len(before)) if lo >= 0 and after else -1
             if lo >= 0 and hi >= 0:
                 now = new[lo : hi + len(after)]
             else:

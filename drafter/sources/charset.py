@@ -22,6 +22,34 @@ _COMMON = (
     "cp1257", "iso8859_7", "iso8859_9", "iso8859_5", "koi8_u", "cp874",
 )
 # fmt: on
+# The letters beyond ASCII of languages written in Latin script. A right legacy decoding
+# gives the letters of one language; a wrong one mixes in letters that no one language has
+# together (Czech "přístav" read as Windows-1252 is "pøístav", Turkish "işletme" "iþletme").
+# fmt: off
+_ALPHABETS = (
+    "áčďéěíňóřšťúůýž",  # Czech
+    "áäčďéíĺľňóôŕšťúýž",  # Slovak
+    "ąćęłńóśźż",  # Polish
+    "áéíóöőúüű",  # Hungarian
+    "ăâîșțşţ",  # Romanian
+    "čćđšž",  # Croatian, Bosnian, Serbian, Slovene
+    "çğıöşüâîû",  # Turkish
+    "äöüß",  # German
+    "àâæçéèêëîïôœùûüÿ",  # French
+    "áéíñóúü",  # Spanish
+    "áâãàçéêíóôõú",  # Portuguese
+    "àèéìíîòóùú",  # Italian
+    "åäöé",  # Swedish, Finnish
+    "æøåéóò",  # Danish, Norwegian
+    "áðéíóúýþæö",  # Icelandic
+    "äöõüšž",  # Estonian
+    "āčēģīķļņšūž",  # Latvian
+    "ąčęėįšųūž",  # Lithuanian
+    "áéèëïóöü",  # Dutch, Afrikaans
+    "àçèéíïòóúü",  # Catalan
+    "çë",  # Albanian
+)
+# fmt: on
 _MESS_MARGIN = 0.1  # candidates this close to the least messy one are weighed again
 _SAMPLE = 50_000  # characters of each candidate decoding that are weighed (a long file's start)
 
@@ -49,7 +77,18 @@ def _odd_characters(text: str) -> int:
         ):
             odd += 1
     letters = sum(scripts.values())
-    return odd + letters - max(scripts.values(), default=0)
+    return odd + letters - max(scripts.values(), default=0) + _foreign_letters(text)
+
+
+def _foreign_letters(text: str) -> int:
+    """How many of the text's Latin letters beyond ASCII the language they fit best lacks."""
+    wide: dict[str, int] = {}
+    for c in text:
+        if c > "\x7f" and c.isalpha() and unicodedata.name(c, "").startswith("LATIN"):
+            wide[c.lower()] = wide.get(c.lower(), 0) + 1
+    if not wide:
+        return 0
+    return min(sum(n for c, n in wide.items() if c not in abc) for abc in _ALPHABETS)
 
 
 def guess_encoding(data: bytes) -> str | None:
@@ -77,10 +116,12 @@ def guess_encoding(data: bytes) -> str | None:
     if not close:
         return None
 
-    def rank(candidate: tuple[Any, str]) -> tuple[int, int]:
+    def rank(candidate: tuple[Any, str]) -> tuple[int, float, int]:
         m, text = candidate
         common = _COMMON.index(m.encoding) if m.encoding in _COMMON else len(_COMMON)
-        return _odd_characters(text[:_SAMPLE]), common
+        # Then how much the text reads like a language charset-normalizer knows (Hebrew
+        # read as Windows-1251 is all Cyrillic letters, but no language's words).
+        return _odd_characters(text[:_SAMPLE]), -round(m.coherence, 1), common
 
     best, text = min(close, key=rank)
     # charset-normalizer names one of the encodings that give the same text (Windows-1250
@@ -94,6 +135,48 @@ def guess_encoding(data: bytes) -> str | None:
         except UnicodeDecodeError:
             continue
     return str(best.encoding)
+
+
+def utf8_with_strays(data: bytes) -> tuple[str, int] | None:
+    """Bytes that are UTF-8 but for a few stray bytes of a legacy encoding (a Windows-1252
+    “ or é pasted into a UTF-8 file or page): the text, those bytes read as Windows-1252,
+    and how many there were. None when the bytes are not mostly UTF-8 (no more valid
+    multi-byte characters than stray bytes): then the file is in a legacy encoding."""
+    loose = data.decode("utf-8", errors="replace")
+    strays = loose.count("\ufffd") - data.count("\ufffd".encode())
+    wide = sum(1 for c in loose if c > "\x7f") - strays
+    if strays <= 0 or wide <= strays:
+        return None
+    parts: list[str] = []
+    at = 0
+    while True:  # few strays, so few rounds
+        try:
+            parts.append(data[at:].decode("utf-8"))
+            return "".join(parts), strays
+        except UnicodeDecodeError as exc:
+            parts.append(data[at : at + exc.start].decode("utf-8"))
+            parts.append(data[at + exc.start : at + exc.end].decode("cp1252", errors="replace"))
+            at += exc.end
+
+
+def utf16_without_mark(data: bytes) -> str | None:
+    """The codec of UTF-16 text saved without a byte-order mark (``utf-16-le`` or
+    ``utf-16-be``), or None. Such a file is full of NUL bytes, as a binary file is, but
+    each at the same place in its pair: the high byte of a Latin character."""
+    sample = data[: 1 << 16]
+    if len(sample) < 4 or len(data) % 2:
+        return None
+    for codec, high, low in (
+        ("utf-16-le", sample[1::2], sample[0::2]),
+        ("utf-16-be", sample[0::2], sample[1::2]),
+    ):
+        if high.count(0) >= 0.9 * len(high) and low.count(0) == 0:
+            try:
+                data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            return codec
+    return None
 
 
 def encoding_name(codec: str) -> str:

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from drafter.errors import InputError
 from drafter.models import Source
-from drafter.sources.charset import guess_encoding
+from drafter.sources.charset import guess_encoding, utf8_with_strays
 from drafter.sources.ids import sha256, slug
 
 # An article shorter than this, or with no paragraph of MIN_PARAGRAPH_WORDS words, is a
@@ -47,6 +47,8 @@ _AS_CP1252 = {"iso-8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "iso
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
 )
+# Tags that any saved page has one of: bytes without any are no page (see decode_html).
+_MARKUP = re.compile(rb"<(?:!doctype|html|head|body|title|meta|p|div|br|span|a)[\s>/]", re.I)
 # trafilatura's XML: these elements are blocks (a browser starts a new line before and after
 # them); anything else (``hi``, ``ref``, ``span``, …) is inline text. ``lb`` is a <br>.
 # fmt: off
@@ -82,8 +84,22 @@ RECALL_GAIN = 1.2
 # least this many items of MIN_ITEM_WORDS words, even if no paragraph is long.
 MIN_LIST_ITEMS = 4
 MIN_ITEM_WORDS = 3
+# Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer,
+# Myanmar): their words are counted as one per CHARS_PER_WORD letters, not by spaces.
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
+CHARS_PER_WORD = 2
 # A title's site-name suffix or prefix: "Headline - Site", "Headline | Site", "Site | Headline".
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ")
+# "Site: Headline" too, but only as a prefix: a headline's own colon ("Ferry cuts: what it
+# means") follows its first words, which are not the site's name.
+_PREFIX_SEPARATORS = (*_TITLE_SEPARATORS, ": ")
+# Between the site and the headline a title may name a section ("Headline | Business | Site").
+# Headlines seldom contain these separators (unlike dashes), so once the site's name is gone,
+# short parts (MAX_SECTION_WORDS words at most) on the site's side of one are a section.
+_SECTION_SEPARATORS = (" | ", " :: ", " · ", " • ")
+MAX_SECTION_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -116,10 +132,12 @@ def declared_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii", "replace") if m else None
 
 
-def decode_html(data: bytes, header_charset: str | None = None) -> str:
+def decode_html(data: bytes, header_charset: str | None = None, shown: str = "") -> str:
     """The page's text: a byte-order mark wins, then the HTTP header's charset, then the
-    page's own meta declaration, then UTF-8, then the legacy encoding charset-normalizer
-    finds (windows-1252 when it finds none: what undeclared legacy pages usually are)."""
+    page's own meta declaration, then UTF-8 (a few stray Windows-1252 bytes in it read as
+    such), then the legacy encoding charset-normalizer finds (windows-1252 when it finds
+    none: what undeclared legacy pages usually are). When ``shown`` names the file, bytes
+    that no encoding fits and that hold no HTML are ``InputError``: they are no page."""
     for bom, name in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
@@ -136,7 +154,16 @@ def decode_html(data: bytes, header_charset: str | None = None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode(guess_encoding(data) or "cp1252", errors="replace")
+        pass
+    mixed = utf8_with_strays(data)
+    if mixed is not None:
+        return mixed[0]
+    legacy = guess_encoding(data)
+    if legacy is None and shown and b"\x00" not in data[:4096] and not _MARKUP.search(data):
+        raise InputError(
+            shown, "is not UTF-8, no other character encoding fits it, and it holds no HTML"
+        )
+    return data.decode(legacy or "cp1252", errors="replace")
 
 
 def _parse(html: str) -> Any:
@@ -341,6 +368,15 @@ def _paragraphs(doc: Any) -> list[str]:
     return _blocks(doc.body)
 
 
+def _words(text: str) -> int:
+    """How many words ``text`` has: by spaces, and by letters in scripts without spaces
+    (a Japanese sentence is one run of characters with no space in it)."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(text.split())
+    return len(_UNSPACED.sub(" ", text).split()) + unspaced // CHARS_PER_WORD
+
+
 def _size(paragraphs: list[str]) -> int:
     return sum(len(p) for p in paragraphs)
 
@@ -349,9 +385,9 @@ def _is_article(paragraphs: list[str]) -> bool:
     """Enough text, with a real paragraph or a real list in it (not menu fragments)."""
     if _size(paragraphs) < MIN_ARTICLE_CHARS:
         return False
-    if any(len(p.split()) >= MIN_PARAGRAPH_WORDS for p in paragraphs):
+    if any(_words(p) >= MIN_PARAGRAPH_WORDS for p in paragraphs):
         return True
-    return sum(len(p.split()) >= MIN_ITEM_WORDS for p in paragraphs) >= MIN_LIST_ITEMS
+    return sum(_words(p) >= MIN_ITEM_WORDS for p in paragraphs) >= MIN_LIST_ITEMS
 
 
 def _page_spacing(paragraphs: list[str], shown: list[Block]) -> list[str]:
@@ -383,7 +419,7 @@ def _loose_text(paragraphs: list[str], shown: list[Block]) -> list[str]:
             last is None
             or not block.loose
             or block.furniture
-            or len(block.text.split()) < MIN_ITEM_WORDS
+            or _words(block.text) < MIN_ITEM_WORDS
             or " ".join(block.text.split()) in joined
             or not later[i + 1]
         ):
@@ -395,6 +431,35 @@ def _loose_text(paragraphs: list[str], shown: list[Block]) -> list[str]:
     for i, p in enumerate(paragraphs):
         out += [p, *after.get(i, [])]
     return out
+
+
+# A paragraph of an article's <header> whose class says it is a byline or a date is not
+# part of the article's text.
+_BYLINE = re.compile(r"byline|author|date|time|meta|credit|share", re.IGNORECASE)
+
+
+def _standfirst(paragraphs: list[str], html: str) -> list[str]:
+    """The article's standfirst (the sub-headline in its <header>, beside the headline),
+    put first when trafilatura left it out: a page that marks its body (``itemprop=
+    "articleBody"``) gets only the body extracted, and a writer quotes the standfirst as
+    often as the body. Paragraphs of MIN_PARAGRAPH_WORDS words, not bylines or dates."""
+    if "<header" not in html.lower():
+        return paragraphs  # no page parse for pages with no header at all
+    tree = _parse(html)
+    joined = "\n".join(" ".join(p.split()) for p in paragraphs)
+    found: list[str] = []
+    for header in tree.xpath("//article//header | //main//header"):
+        for el in header.iter("p"):
+            if _BYLINE.search(str(el.get("class") or "")):
+                continue
+            walk = _Walk(_HTML_BLOCKS, br="br", row="tr", skip=_INVISIBLE)
+            walk.visit(el)
+            walk.flush()
+            for text in walk.texts():
+                flat = " ".join(text.split())
+                if _words(flat) >= MIN_PARAGRAPH_WORDS and flat not in joined:
+                    found.append(text)
+    return [*dict.fromkeys(found), *paragraphs]
 
 
 def _page_titles(html: str) -> list[str]:
@@ -449,18 +514,31 @@ def clean_title(title: str, site: str, headlines: list[str], host: str = "") -> 
             if title.startswith(h1 + sep) or title.endswith(sep + h1):
                 return h1
     stripped = title
-    for sep in _TITLE_SEPARATORS:
+    for sep in _PREFIX_SEPARATORS:
         head, found, tail = title.rpartition(sep)
-        if found and head and is_site(tail):
-            stripped = head.strip()
+        if found and head and is_site(tail) and sep in _TITLE_SEPARATORS:
+            stripped = _without_section(head.strip(), sep, headline_first=True)
             break
         head, found, tail = title.partition(sep)
         if found and tail and is_site(head):
-            stripped = tail.strip()
+            stripped = _without_section(tail.strip(), sep, headline_first=False)
             break
-    if (stripped != title or not title) and len(heads) == 1 and len(heads[0].split()) >= 3:
+    if (stripped != title or not title) and len(heads) == 1 and _words(heads[0]) >= 3:
         return heads[0]
     return stripped
+
+
+def _without_section(rest: str, sep: str, *, headline_first: bool) -> str:
+    """What is left of a title once the site's name is gone, without a section name between
+    it and the headline: "Cranes approved | Business" → "Cranes approved" (the headline is
+    the part farthest from where the site's name was)."""
+    if sep not in _SECTION_SEPARATORS or sep not in rest:
+        return rest
+    parts = rest.split(sep)
+    headline, sections = (parts[0], parts[1:]) if headline_first else (parts[-1], parts[:-1])
+    if all(_words(p) <= MAX_SECTION_WORDS for p in sections) and headline.strip():
+        return headline.strip()
+    return rest
 
 
 def extract_article(html: str, shown: str, url: str = "") -> Article:
@@ -495,6 +573,7 @@ def extract_article(html: str, shown: str, url: str = "") -> Article:
                 paragraphs = more
                 doc = doc if has_meta else fuller
         paragraphs = _loose_text(_page_spacing(_resplit(paragraphs, page), page), page)
+        paragraphs = _standfirst(paragraphs, html)
         headlines, page_titles = _headlines(html), _page_titles(html)
     except (LxmlError, ValueError, TypeError) as exc:  # a document lxml cannot parse
         raise InputError(shown, f"is not an HTML page that can be parsed ({exc})") from None
@@ -510,9 +589,17 @@ def extract_article(html: str, shown: str, url: str = "") -> Article:
     # page's own og:title or <title> says the headline.
     titles = [doc.title or "", *page_titles]
     title = next((t for t in titles if t and not _is_site(t, site, host)), titles[0])
+    cleaned = clean_title(title, site, headlines, host)
+    # trafilatura cuts a title of several parts at one separator, and can keep the wrong
+    # ones ("Site · Section · Headline" → "Site · Section"): when its title is a piece of the
+    # page's own and the page's own names the site, the page's own is cleaned instead.
+    for whole in (t for t in page_titles if title and title != t and title in t):
+        if clean_title(whole, site, headlines, host) != whole:
+            cleaned = clean_title(whole, site, headlines, host)
+            break
     return Article(
         text="\n\n".join(paragraphs),
-        title=clean_title(title, site, headlines, host),
+        title=cleaned,
         publication=site,
         author=(doc.author or "").strip(),
         date=(doc.date or "").strip(),
@@ -552,7 +639,7 @@ def source_from_html(
     ``url`` is where it was fetched from, if anywhere; the page's canonical URL, when it
     names one, becomes the source's url."""
 
-    article = extract_article(decode_html(data, header_charset), shown, url)
+    article = extract_article(decode_html(data, header_charset, shown), shown, url)
     # The site's name makes the most readable id; the page's canonical URL names the site
     # even when the copy came from a file, a mirror or a local test server.
     named = fallback_id(article.url) if article.url else "page"

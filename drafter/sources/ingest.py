@@ -22,7 +22,12 @@ from drafter.errors import InputError
 from drafter.fsutil import usable_path
 from drafter.models import Source
 from drafter.sources import frontmatter
-from drafter.sources.charset import encoding_name, guess_encoding
+from drafter.sources.charset import (
+    encoding_name,
+    guess_encoding,
+    utf8_with_strays,
+    utf16_without_mark,
+)
 from drafter.sources.ids import sha256, slug
 
 # Formats drafter reads as sources (and http(s) URLs).
@@ -111,12 +116,19 @@ def decode(data: bytes, shown: str) -> tuple[str, str | None]:
                 raise InputError(
                     shown, f"starts with a {encoding} mark but is not valid {encoding}"
                 ) from None
+    wide = utf16_without_mark(data)
+    if wide is not None:
+        return data.decode(wide), f"{shown}: not UTF-8; read as UTF-16 ({wide[-2:].upper()})"
     if b"\x00" in data[:65536]:
         raise InputError(shown, "looks like a binary file (it contains NUL bytes), not text")
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
+    mixed = utf8_with_strays(data)
+    if mixed is not None:
+        text, strays = mixed
+        return text, f"{shown}: not UTF-8 throughout; read {strays} stray bytes as Windows-1252"
     legacy = guess_encoding(data)
     if legacy is None:
         raise InputError(
