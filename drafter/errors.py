@@ -65,6 +65,13 @@ class ModelAnswerError(ModelServiceError):
         self.partial = partial
 
 
+class AnswerInterruptedError(ModelAnswerError):
+    """Ctrl-C while the model was answering: what arrived is kept like any cut answer, and
+    the exit code is the interrupt's (130), not the service's (3)."""
+
+    exit_code = EXIT_INTERRUPTED
+
+
 class UnverifiedQuotesError(DrafterError):
     """The render gate: a quote fails its check and the render was not forced."""
 

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from drafter.drafting.pricing import Usage
-from drafter.errors import ModelAnswerError, ModelServiceError, UsageError
+from drafter.errors import AnswerInterruptedError, ModelAnswerError, ModelServiceError, UsageError
 
 Progress = Callable[[str], None]
 
@@ -196,7 +196,7 @@ def call(client: Any, request: dict[str, Any], progress: Progress) -> Reply:
         # Anything else the SDK raises: one line with its kind, never the request (the key).
         raise ModelServiceError(f"the model service failed: {type(exc).__name__}") from None
     except KeyboardInterrupt:
-        raise ModelAnswerError(
+        raise AnswerInterruptedError(
             f"interrupted while the model was answering; {RESUME}", partial=seen.partial()
         ) from None
     except (ValueError, RuntimeError, AssertionError) as exc:
