@@ -109,6 +109,9 @@ _RST_LINK = r"(?<![\w`:}])(?P<o7>`)[^`<\n]+?(?P<c7>[ \t]*<[^>`\n]+>`__?)"
 _ESCAPE = r"\\(?=[!-/:-@\[-`{-~])"
 # Line-start block markup; found on the original text, where the line ends still are.
 _BLOCK_MARK = re.compile(r"(?m)^[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+(?=\S)")
+# A text none of whose characters can start a deletion (``_deleters``' keys, a newline for
+# block marks and line-end hyphens, a soft hyphen) has nothing for the first pass to cut.
+_NOTHING_TO_CUT = re.compile(r"[^*_`\\<\[\]\n\u00ad¹²³⁴⁵⁶⁷⁸⁹⁰]*")
 _LINE_MARK = re.compile(r"\n[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+(?=\S)")
 _HYPHENATED = re.compile(r"(?<=[a-z])[-\u00ad][ \t]*\n[ \t]*(?=[a-z])")
 
@@ -184,6 +187,8 @@ def _deleters(rules: frozenset[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 def _deletions(text: str, rules: frozenset[str]) -> list[tuple[int, int]]:
     """Sorted, disjoint spans of ``text`` that the first pass takes out."""
+    if _NOTHING_TO_CUT.fullmatch(text) and not (MARKUP in rules and _BLOCK_MARK.match(text)):
+        return []  # most texts checked are short quotes and windows with no key at all
     spans: list[tuple[int, int]] = []
     if MARKUP in rules:
         # Block marks start a line: look for them after each newline, a literal the regex
