@@ -17,8 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from drafter.checker import placeholders
-from drafter.checker.extract import NestingError, extract
-from drafter.checker.extract import quote_style as resolve_quote_style
+from drafter.checker.extract import (
+    NestingError,
+    extract,
+    extract_paragraphs,
+    paragraphs,
+    resolve_style,
+)
 from drafter.checker.index import build
 from drafter.checker.verify import verify
 from drafter.errors import InputError, UsageError
@@ -322,7 +327,9 @@ def check_draft(
 
     doc, warnings = read_draft(draft)
     try:
-        style = resolve_quote_style(doc.body, quote_style, first_line=doc.body_line + 1)
+        # One parse of the draft serves the quote style and the quotes.
+        paras = list(paragraphs(doc.body, doc.body_line + 1))
+        style = resolve_style(paras, quote_style)
     except NestingError as exc:
         raise InputError(str(draft), str(exc)) from None
     linked: list[Source] = []
@@ -363,9 +370,7 @@ def check_draft(
     entries: dict[str, Entry] = {}
     if library is None:
         normal = shared.normal if shared is not None else None
-        checks = verify(
-            extract(doc.body, sources, first_line=body_line, style=style), build(sources, normal)
-        )
+        checks = verify(extract_paragraphs(paras, sources, style), build(sources, normal))
     else:
         sources, checks, entries, lib_warnings = _check_with_library(
             library, doc.meta, doc.body, body_line, sources, style
