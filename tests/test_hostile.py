@@ -423,6 +423,34 @@ def test_an_opted_in_template_still_cannot_escape_the_sandbox(
     assert not (bundle / "r.html").exists()
 
 
+# What an opted-in template can still do wrong at run time: Python errors the sandbox lets
+# through. Each was a traceback with exit 1, the code for "a quote failed" (review of issue 14).
+BROKEN_TEMPLATES = {
+    "recursion": "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+    "includes itself": '{% include "report.html.j2" %}',
+    "division by zero": "{{ 1 / 0 }}",
+    "type error": '{{ [1, "a"]|sort }}',
+    "format arguments": '{{ "%s %s"|format(1) }}',
+    "range over the sandbox's cap": "{{ range(10**9)|list|length }}",
+    "a 100,000-digit number shown": "{{ 2**400000 }}",
+    "not UTF-8": b"\xff\xfe{{ title }}\xe9",
+}
+
+
+@pytest.mark.parametrize("name", list(BROKEN_TEMPLATES))
+def test_an_opted_in_template_that_fails_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    bundle, pwned = _bundle(tmp_path)
+    monkeypatch.chdir(bundle)
+    text = BROKEN_TEMPLATES[name]
+    report = bundle / "templates" / "report.html.j2"
+    report.write_bytes(text if isinstance(text, bytes) else text.encode())
+    result = cli("--templates", "templates", "check", "draft.md", "--format", "html", "-o", "r.html")
+    one_line(result, 2, "report.html.j2", "template")
+    assert not (bundle / "r.html").exists()
+
+
 def test_prompts_in_the_working_folder_are_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -486,8 +514,13 @@ FRONT_MATTER_ATTACKS = {
     "alias bomb": (BOMB, "alias"),
     "nested 5,000 deep": ("---\nx: " + "[" * 5000 + "]" * 5000 + "\n---\nText.\n", "nested"),
     "nested mappings": ("---\nx: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n---\nText.\n", "nested"),
-    "5,001-digit integer": ("---\ntitle: " + "9" * 5001 + "\n---\nText.\n", "cannot read"),
+    "5,001-digit integer": ("---\ntitle: " + "9" * 5001 + "\n---\nText.\n", "integer"),
     "impossible date": ("---\ndate: 2025-02-30\n---\nText.\n", "cannot read"),
+    # Hexadecimal, binary and base-60 integers escape Python's digit limit when parsed and
+    # failed later, when shown: a traceback (review of issue 14).
+    "20,000-digit hex integer": ("---\ntitle: 0x" + "f" * 20000 + "\n---\nText.\n", "integer"),
+    "20,000-digit binary id": ("---\nid: 0b" + "1" * 20000 + "\n---\nText.\n", "integer"),
+    "base-60 integer": ("---\nurl: " + ":".join(["59"] * 3000) + "\n---\nText.\n", "integer"),
 }
 
 

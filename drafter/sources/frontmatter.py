@@ -5,7 +5,8 @@ front matter took (so that line numbers in the body can be reported as lines of 
 
 Front matter may come from anyone's draft or source, so its work is bounded: YAML aliases are
 refused (a few hundred bytes of nested aliases expand to gigabytes: the "billion laughs"),
-nesting deeper than MAX_DEPTH is refused before the parser recurses, and anything else the
+nesting deeper than MAX_DEPTH is refused before the parser recurses, an integer longer than
+MAX_INT_DIGITS is refused in any base, and anything else the
 YAML library or Python cannot turn into values (a 5,001-digit integer, a date that does not
 exist) is a ``FrontMatterError``, one line, never a traceback.
 """
@@ -22,6 +23,11 @@ _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
 MAX_DEPTH = 64  # levels of nested lists and mappings; real front matter uses two or three
+# Python's own limit on int <-> str (sys.int_info.default_max_str_digits). YAML's decimal
+# integers hit it when parsed; hexadecimal, binary and base-60 ones do not (they are built by
+# arithmetic, base 60 in quadratic time) and failed later, when a title or an id was shown.
+MAX_INT_DIGITS = 4300
+_INT_LIMIT = 10**MAX_INT_DIGITS
 
 
 class FrontMatterError(ValueError):
@@ -50,6 +56,20 @@ class _BoundedLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
+        # Checked on the text first (building a long base-60 number is quadratic), then on
+        # the value (a hexadecimal digit is worth 1.2 decimal ones).
+        value = self.construct_scalar(node)
+        if len(value) <= MAX_INT_DIGITS:
+            number = self.construct_yaml_int(node)
+            if abs(number) < _INT_LIMIT:
+                return number
+        problem = f"has an integer longer than {MAX_INT_DIGITS:,} digits"
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+
+
+_BoundedLoader.add_constructor("tag:yaml.org,2002:int", _BoundedLoader.construct_bounded_int)
+
 
 @dataclass(frozen=True)
 class Document:
@@ -69,7 +89,7 @@ def split(text: str) -> Document:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None)
-        if isinstance(problem, str) and problem.startswith(("uses a YAML", "is nested")):
+        if isinstance(problem, str) and problem.startswith(("uses a YAML", "is nested", "has an integer")):
             raise FrontMatterError(f"front matter{where} {problem}") from None
         raise FrontMatterError(f"front matter is not valid YAML{where}") from None
     except (ValueError, OverflowError, RecursionError) as exc:
