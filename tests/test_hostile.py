@@ -221,6 +221,12 @@ def test_fetch_refuses_a_loopback_url_without_allow_private(
         "http://[fe80::1]/",
         "http://[fc00::1]/",
         "http://224.0.0.1/",
+        # Review of issue 14: forms that Python 3.11's tables call global.
+        "http://[::127.0.0.1]/",  # IPv4-compatible IPv6 (::/96)
+        "http://[::10.0.0.1]/",
+        "http://[::ffff:0:127.0.0.1]/",  # IPv4-translated (SIIT, ::ffff:0:0:0/96)
+        "http://[64:ff9b:1::a00:1]/",  # local-use NAT64 (RFC 8215) around 10.0.0.1
+        "http://[fec0::1]/",  # site-local
     ],
 )
 def test_guard_refuses_every_non_public_address(url: str) -> None:
