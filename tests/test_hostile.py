@@ -447,12 +447,14 @@ BROKEN_TEMPLATES = {
 def test_an_opted_in_template_that_fails_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
-    bundle, pwned = _bundle(tmp_path)
+    bundle, _ = _bundle(tmp_path)
     monkeypatch.chdir(bundle)
     text = BROKEN_TEMPLATES[name]
     report = bundle / "templates" / "report.html.j2"
     report.write_bytes(text if isinstance(text, bytes) else text.encode())
-    result = cli("--templates", "templates", "check", "draft.md", "--format", "html", "-o", "r.html")
+    result = cli(
+        "--templates", "templates", "check", "draft.md", "--format", "html", "-o", "r.html"
+    )
     one_line(result, 2, "report.html.j2", "template")
     assert not (bundle / "r.html").exists()
 
@@ -757,3 +759,31 @@ def test_markdown_output_carries_no_raw_html_or_script_links(tmp_path: Path) -> 
     assert '<a href="https://example.org">ok</a>' in page
     assert "“The council approved the harbour plan" in md  # quote text unchanged
     assert "<code>&lt;code&gt;</code>" in page  # code spans untouched
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # An unmatched backtick made the escaper skip as many characters after it as came
+        # before it on the line (review of issue 14).
+        "The council said so on Monday, and a lone tick ` then <img src=x onerror=alert(1)>.",
+        # "\\\\]" is an escaped backslash and a "]" that closes the link: it was read as "\\]".
+        "[click here\\\\](javascript:alert(1))",
+        "![a picture\\\\](javascript:alert(1))",
+    ],
+)
+def test_markdown_output_defuses_html_after_a_tick_and_links_after_a_backslash(
+    tmp_path: Path, line: str
+) -> None:
+    from markdown_it import MarkdownIt
+
+    src = tmp_path / "gazette.md"
+    src.write_text("---\ntitle: G\n---\nThe council approved the plan.\n", encoding="utf-8")
+    draft = tmp_path / "draft.md"
+    draft.write_text(f"# G\n\nThey said “The council approved the plan.”\n\n{line}\n")
+    result = cli("render", draft, "--source", src, "--format", "md")
+    assert result.exit_code == 0, result.output
+    permissive = MarkdownIt("commonmark", {"html": True})
+    permissive.validateLink = lambda url: True  # type: ignore[method-assign]
+    page = permissive.render(result.stdout).lower()
+    assert "<img" not in page and 'href="javascript:' not in page and 'src="javascript:' not in page

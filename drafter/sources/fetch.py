@@ -137,9 +137,7 @@ def _mb(n: int) -> str:
 # IPv6 forms whose last 32 bits are an IPv4 address that a translator or tunnel reaches:
 # NAT64's well-known prefix (RFC 6052), IPv4-compatible (::/96, deprecated) and
 # IPv4-translated (SIIT, ::ffff:0:0:0/96) addresses. Python 3.11 calls the last two global.
-_EMBEDDING = tuple(
-    ipaddress.ip_network(n) for n in ("64:ff9b::/96", "::/96", "::ffff:0:0:0/96")
-)
+_EMBEDDING = tuple(ipaddress.ip_network(n) for n in ("64:ff9b::/96", "::/96", "::ffff:0:0:0/96"))
 # Never the public internet, whatever the Python version's tables say: NAT64's local-use
 # prefix (RFC 8215; the embedded address's place depends on the operator) and site-local.
 _LOCAL_ONLY = tuple(ipaddress.ip_network(n) for n in ("64:ff9b:1::/48", "fec0::/10"))

@@ -28,6 +28,7 @@ MAX_DEPTH = 64  # levels of nested lists and mappings; real front matter uses tw
 # arithmetic, base 60 in quadratic time) and failed later, when a title or an id was shown.
 MAX_INT_DIGITS = 4300
 _INT_LIMIT = 10**MAX_INT_DIGITS
+_REFUSALS = ("uses a YAML", "is nested", "has an integer")  # drafter's own problems, shown
 
 
 class FrontMatterError(ValueError):
@@ -89,7 +90,7 @@ def split(text: str) -> Document:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None)
-        if isinstance(problem, str) and problem.startswith(("uses a YAML", "is nested", "has an integer")):
+        if isinstance(problem, str) and problem.startswith(_REFUSALS):
             raise FrontMatterError(f"front matter{where} {problem}") from None
         raise FrontMatterError(f"front matter is not valid YAML{where}") from None
     except (ValueError, OverflowError, RecursionError) as exc:
