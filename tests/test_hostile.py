@@ -770,11 +770,14 @@ def test_markdown_output_carries_no_raw_html_or_script_links(tmp_path: Path) -> 
         # "\\\\]" is an escaped backslash and a "]" that closes the link: it was read as "\\]".
         "[click here\\\\](javascript:alert(1))",
         "![a picture\\\\](javascript:alert(1))",
+        # A reference definition over two lines was read one line at a time: its target
+        # (or the end of its label) on the next line was missed.
+        "See [the post][x].\n\n[x]:\n  javascript:alert(1)",
+        "See [w\n].\n\n[w\n]: javascript:alert(4)",
+        "See [y].\n\n> [y]:\n> <javascript:alert(5)>",
     ],
 )
-def test_markdown_output_defuses_html_after_a_tick_and_links_after_a_backslash(
-    tmp_path: Path, line: str
-) -> None:
+def test_markdown_output_defuses_these_script_links_and_raw_html(tmp_path: Path, line: str) -> None:
     from markdown_it import MarkdownIt
 
     src = tmp_path / "gazette.md"

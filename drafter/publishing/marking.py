@@ -20,7 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Literal
+from typing import Any, Literal
 
 import markupsafe
 from markdown_it import MarkdownIt
@@ -275,6 +275,32 @@ def _escape_html(line: str) -> str:
             out.append(c)
         i += 1
     return "".join(out)
+
+
+def _any_target(url: str) -> bool:
+    return True
+
+
+# markdown-it refuses a definition with a dangerous target (and shows it as text); this
+# parser accepts every target, to find such definitions over any number of lines.
+_ANY_TARGET = parser(html=False)
+_ANY_TARGET.validateLink = _any_target  # type: ignore[method-assign]
+
+
+def dangerous_definitions(body: str) -> frozenset[int]:
+    """0-based lines of ``body`` that start a link reference definition (``[x]: target``,
+    its label or target possibly on the lines after) whose target is dangerous: the
+    ``[`` that opens it is escaped (``escape_label``), so that no renderer defines it."""
+    env: dict[str, Any] = {}
+    _ANY_TARGET.parse(body, env)
+    found = [*env.get("references", {}).values(), *env.get("duplicate_refs", [])]
+    return frozenset(r["map"][0] for r in found if _dangerous(str(r["href"])))
+
+
+def escape_label(line: str) -> str:
+    """The line with its first ``[`` escaped (the one that opens a definition's label)."""
+    at = line.find("[")
+    return line if at < 0 else f"{line[:at]}\\{line[at:]}"
 
 
 def safe_markdown_line(line: str) -> str:

@@ -39,6 +39,8 @@ from drafter.publishing.marking import (
     block_paragraphs,
     body_html,
     code_lines,
+    dangerous_definitions,
+    escape_label,
     locate,
     mark_placeholders,
     safe_markdown_line,
@@ -104,6 +106,7 @@ def _markdown(
             )
     out: list[str] = []
     verbatim = code_lines(post.body)
+    definitions = dangerous_definitions(post.body)  # those over several lines too
     for i, line in enumerate(post.body.split("\n")):
         for text in dict.fromkeys(warn.get(i, [])):
             out += [text, ""]
@@ -112,6 +115,8 @@ def _markdown(
         if i - 1 in post.dropped and not line.strip() and out and not out[-1].strip():
             continue  # a dropped comment block leaves one blank line, not two
         # Raw HTML and script links are defused as the HTML outputs defuse them.
+        if i in definitions:
+            line = escape_label(line)
         out.append(line if i in verbatim else safe_markdown_line(line))
     return "\n".join(out).strip("\n") + "\n"
 
