@@ -775,6 +775,11 @@ def test_markdown_output_carries_no_raw_html_or_script_links(tmp_path: Path) -> 
         "See [the post][x].\n\n[x]:\n  javascript:alert(1)",
         "See [w\n].\n\n[w\n]: javascript:alert(4)",
         "See [y].\n\n> [y]:\n> <javascript:alert(5)>",
+        # Read line by line, the escaper took these for code spans, escapes or link targets.
+        "A code span `opens here\nand closes` <img src=x onerror=alert(6)> `here`.",
+        "An escaped backslash \\\\<script>alert(7)</script> before a tag.",
+        "No link before ](<img src=x onerror=alert(8)>",
+        "An escaped tick \\``<javascript:alert(9)>(`` is no code span.",
     ],
 )
 def test_markdown_output_defuses_these_script_links_and_raw_html(tmp_path: Path, line: str) -> None:
@@ -789,4 +794,5 @@ def test_markdown_output_defuses_these_script_links_and_raw_html(tmp_path: Path,
     permissive = MarkdownIt("commonmark", {"html": True})
     permissive.validateLink = lambda url: True  # type: ignore[method-assign]
     page = permissive.render(result.stdout).lower()
-    assert "<img" not in page and 'href="javascript:' not in page and 'src="javascript:' not in page
+    for bad in ("<img", "<script", 'href="javascript:', 'src="javascript:'):
+        assert bad not in page, bad

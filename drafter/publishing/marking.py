@@ -281,6 +281,49 @@ def _any_target(url: str) -> bool:
     return True
 
 
+# A renderer as permissive as any a Markdown output may meet: raw HTML on, every link target
+# accepted. ``unsafe_blocks`` reads the defused output with it.
+_PERMISSIVE = MarkdownIt("commonmark", {"html": True})
+_PERMISSIVE.validateLink = _any_target  # type: ignore[method-assign]
+
+
+def unsafe_blocks(markdown: str) -> frozenset[int]:
+    """0-based lines of blocks in which a permissive renderer still finds raw HTML or a
+    link, autolink or image to a dangerous target. ``safe_markdown_line`` reads one
+    line at a time, so a code span or a definition across lines can mislead it; its
+    output is read back whole here, and these lines are then escaped without exception
+    (``escape_all``)."""
+    out: set[int] = set()
+    for tok in _PERMISSIVE.parse(markdown):
+        if tok.map is None:
+            continue
+        bad = tok.type == "html_block"
+        for child in tok.children or ():
+            target = str(child.attrGet("href") or child.attrGet("src") or "")
+            # An autolink is a link_open too: its target is judged like any other.
+            if child.type == "html_inline" or (target and _dangerous(target)):
+                bad = True
+        if bad:
+            out.update(range(tok.map[0], tok.map[1]))
+    return frozenset(out)
+
+
+def escape_all(line: str) -> str:
+    """The line with every ``<`` as ``&lt;`` and every unescaped ``[`` escaped: no renderer
+    finds a tag, an autolink or a link in it (a code span in it shows the escapes)."""
+    out: list[str] = []
+    backslashes = 0
+    for c in line:
+        if c == "<":
+            out.append("&lt;")
+        elif c == "[" and backslashes % 2 == 0:
+            out.append("\\[")
+        else:
+            out.append(c)
+        backslashes = backslashes + 1 if c == "\\" else 0
+    return "".join(out)
+
+
 # markdown-it refuses a definition with a dangerous target (and shows it as text); this
 # parser accepts every target, to find such definitions over any number of lines.
 _ANY_TARGET = parser(html=False)
