@@ -796,3 +796,15 @@ def test_markdown_output_defuses_these_script_links_and_raw_html(tmp_path: Path,
     page = permissive.render(result.stdout).lower()
     for bad in ("<img", "<script", 'href="javascript:', 'src="javascript:'):
         assert bad not in page, bad
+
+
+@pytest.mark.parametrize(
+    "name", ["x\\rOK: 0 failed", "x\\e[2K\\e[1AOK", "x\\u202egnp.md", "x\\x9b31m"]
+)
+def test_control_characters_in_a_hostile_name_are_shown_escaped(tmp_path: Path, name: str) -> None:
+    """A file name from a draft's front matter is printed in the error line: a carriage
+    return, a terminal escape or a right-to-left override in it could rewrite what the
+    editor's terminal shows (review of issue 14)."""
+    draft = draft_with(tmp_path, f'{{path: "{name}"}}')
+    line = one_line(cli("check", draft), 2, "no such file")
+    assert line.isprintable(), repr(line)
