@@ -57,19 +57,21 @@ class _BoundedLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
-    def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
-        # Checked on the text first (building a long base-60 number is quadratic), then on
-        # the value (a hexadecimal digit is worth 1.2 decimal ones).
-        value = self.construct_scalar(node)
-        if len(value) <= MAX_INT_DIGITS:
-            number = self.construct_yaml_int(node)
-            if abs(number) < _INT_LIMIT:
-                return number
-        problem = f"has an integer longer than {MAX_INT_DIGITS:,} digits"
-        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+
+def bounded_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """YAML's int constructor, refusing an integer longer than MAX_INT_DIGITS in any base.
+    A module function so that every loader front matter is read with can take it."""
+    # Checked on the text first (building a long base-60 number is quadratic), then on the
+    # value (a hexadecimal digit is worth 1.2 decimal ones).
+    if len(loader.construct_scalar(node)) <= MAX_INT_DIGITS:
+        number = loader.construct_yaml_int(node)
+        if abs(number) < _INT_LIMIT:
+            return number
+    problem = f"has an integer longer than {MAX_INT_DIGITS:,} digits"
+    raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
 
 
-_BoundedLoader.add_constructor("tag:yaml.org,2002:int", _BoundedLoader.construct_bounded_int)
+_BoundedLoader.add_constructor("tag:yaml.org,2002:int", bounded_int)
 
 
 @dataclass(frozen=True)
