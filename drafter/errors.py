@@ -27,11 +27,19 @@ class DrafterError(Exception):
         return self.message
 
 
+def printable(text: str) -> str:
+    """``text`` with every character a terminal acts on or hides (a carriage return, an
+    escape, a right-to-left override: anything not printable) as its Python escape. A file
+    name can come from someone else's draft and is printed on the editor's terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class InputError(DrafterError):
-    """A file or argument drafter cannot use. Names the file and the problem."""
+    """A file or argument drafter cannot use. Names the file (shown ``printable``) and the
+    problem."""
 
     def __init__(self, path: str, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
+        super().__init__(f"{printable(path)}: {problem}")
         self.path = path
         self.problem = problem
 

@@ -20,7 +20,12 @@ from typing import Literal
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from drafter.errors import DrafterError, InputError
+from drafter.errors import DrafterError, InputError, one_line
+
+# What a template's own expressions raise at run time and the sandbox lets through as Python
+# errors (1 / 0, a sort of mixed types, a number too long to show, a macro calling itself, a
+# file that is not UTF-8): the template's fault, one line naming it, not a traceback.
+_RUNTIME = (ArithmeticError, LookupError, TypeError, ValueError, RecursionError)
 
 Kind = Literal["templates", "prompts"]
 
@@ -83,11 +88,16 @@ def render(
         raise InputError(where, f"template error at line {exc.lineno}: {exc.message}") from None
     except jinja2.TemplateError as exc:  # SecurityError (a sandbox escape) is one of these
         raise InputError(name, f"template error: {exc}") from None
+    except _RUNTIME as exc:
+        raise InputError(name, f"template error: {type(exc).__name__}: {one_line(exc)}") from None
 
 
 def read(kind: Kind, name: str) -> str:
     """The raw text of a packaged (or overridden) file, e.g. the exemplar post."""
     env = environment(kind)
     assert env.loader is not None
-    source, _, _ = env.loader.get_source(env, name)
+    try:
+        source, _, _ = env.loader.get_source(env, name)
+    except UnicodeDecodeError:
+        raise InputError(name, "template error: the file is not UTF-8 text") from None
     return source

@@ -221,6 +221,12 @@ def test_fetch_refuses_a_loopback_url_without_allow_private(
         "http://[fe80::1]/",
         "http://[fc00::1]/",
         "http://224.0.0.1/",
+        # Review of issue 14: forms that Python 3.11's tables call global.
+        "http://[::127.0.0.1]/",  # IPv4-compatible IPv6 (::/96)
+        "http://[::10.0.0.1]/",
+        "http://[::ffff:0:127.0.0.1]/",  # IPv4-translated (SIIT, ::ffff:0:0:0/96)
+        "http://[64:ff9b:1::a00:1]/",  # local-use NAT64 (RFC 8215) around 10.0.0.1
+        "http://[fec0::1]/",  # site-local
     ],
 )
 def test_guard_refuses_every_non_public_address(url: str) -> None:
@@ -423,6 +429,36 @@ def test_an_opted_in_template_still_cannot_escape_the_sandbox(
     assert not (bundle / "r.html").exists()
 
 
+# What an opted-in template can still do wrong at run time: Python errors the sandbox lets
+# through. Each was a traceback with exit 1, the code for "a quote failed" (review of issue 14).
+BROKEN_TEMPLATES = {
+    "recursion": "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+    "includes itself": '{% include "report.html.j2" %}',
+    "division by zero": "{{ 1 / 0 }}",
+    "type error": '{{ [1, "a"]|sort }}',
+    "format arguments": '{{ "%s %s"|format(1) }}',
+    "range over the sandbox's cap": "{{ range(10**9)|list|length }}",
+    "a 100,000-digit number shown": "{{ 2**400000 }}",
+    "not UTF-8": b"\xff\xfe{{ title }}\xe9",
+}
+
+
+@pytest.mark.parametrize("name", list(BROKEN_TEMPLATES))
+def test_an_opted_in_template_that_fails_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    bundle, _ = _bundle(tmp_path)
+    monkeypatch.chdir(bundle)
+    text = BROKEN_TEMPLATES[name]
+    report = bundle / "templates" / "report.html.j2"
+    report.write_bytes(text if isinstance(text, bytes) else text.encode())
+    result = cli(
+        "--templates", "templates", "check", "draft.md", "--format", "html", "-o", "r.html"
+    )
+    one_line(result, 2, "report.html.j2", "template")
+    assert not (bundle / "r.html").exists()
+
+
 def test_prompts_in_the_working_folder_are_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -486,8 +522,13 @@ FRONT_MATTER_ATTACKS = {
     "alias bomb": (BOMB, "alias"),
     "nested 5,000 deep": ("---\nx: " + "[" * 5000 + "]" * 5000 + "\n---\nText.\n", "nested"),
     "nested mappings": ("---\nx: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n---\nText.\n", "nested"),
-    "5,001-digit integer": ("---\ntitle: " + "9" * 5001 + "\n---\nText.\n", "cannot read"),
+    "5,001-digit integer": ("---\ntitle: " + "9" * 5001 + "\n---\nText.\n", "integer"),
     "impossible date": ("---\ndate: 2025-02-30\n---\nText.\n", "cannot read"),
+    # Hexadecimal, binary and base-60 integers escape Python's digit limit when parsed and
+    # failed later, when shown: a traceback (review of issue 14).
+    "20,000-digit hex integer": ("---\ntitle: 0x" + "f" * 20000 + "\n---\nText.\n", "integer"),
+    "20,000-digit binary id": ("---\nid: 0b" + "1" * 20000 + "\n---\nText.\n", "integer"),
+    "base-60 integer": ("---\nurl: " + ":".join(["59"] * 3000) + "\n---\nText.\n", "integer"),
 }
 
 
@@ -725,9 +766,58 @@ def test_front_matter_takes_libyaml_only_when_it_cannot_be_asked_to_expand_or_re
     an alias or deep nesting; everything else goes to the bounded loader."""
     from drafter.sources import frontmatter
 
-    fast = frontmatter._LOADER
+    fast = frontmatter._FastLoader
     assert frontmatter._loader_for("title: T\nsources:\n  - {path: a.md}\n") is fast
     deep_block = "a:\n" + "".join(" " * i + "- b:\n" for i in range(0, 140, 2))
     compact = "a:\n  " + "- " * 70 + "x\n"
     for risky in ("a: &x [1]\nb: *x\n", "a: " + "[" * 70 + "]" * 70, deep_block, compact):
         assert frontmatter._loader_for(risky) is frontmatter._BoundedLoader
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # An unmatched backtick made the escaper skip as many characters after it as came
+        # before it on the line (review of issue 14).
+        "The council said so on Monday, and a lone tick ` then <img src=x onerror=alert(1)>.",
+        # "\\\\]" is an escaped backslash and a "]" that closes the link: it was read as "\\]".
+        "[click here\\\\](javascript:alert(1))",
+        "![a picture\\\\](javascript:alert(1))",
+        # A reference definition over two lines was read one line at a time: its target
+        # (or the end of its label) on the next line was missed.
+        "See [the post][x].\n\n[x]:\n  javascript:alert(1)",
+        "See [w\n].\n\n[w\n]: javascript:alert(4)",
+        "See [y].\n\n> [y]:\n> <javascript:alert(5)>",
+        # Read line by line, the escaper took these for code spans, escapes or link targets.
+        "A code span `opens here\nand closes` <img src=x onerror=alert(6)> `here`.",
+        "An escaped backslash \\\\<script>alert(7)</script> before a tag.",
+        "No link before ](<img src=x onerror=alert(8)>",
+        "An escaped tick \\``<javascript:alert(9)>(`` is no code span.",
+    ],
+)
+def test_markdown_output_defuses_these_script_links_and_raw_html(tmp_path: Path, line: str) -> None:
+    from markdown_it import MarkdownIt
+
+    src = tmp_path / "gazette.md"
+    src.write_text("---\ntitle: G\n---\nThe council approved the plan.\n", encoding="utf-8")
+    draft = tmp_path / "draft.md"
+    draft.write_text(f"# G\n\nThey said “The council approved the plan.”\n\n{line}\n")
+    result = cli("render", draft, "--source", src, "--format", "md")
+    assert result.exit_code == 0, result.output
+    permissive = MarkdownIt("commonmark", {"html": True})
+    permissive.validateLink = lambda url: True  # type: ignore[method-assign]
+    page = permissive.render(result.stdout).lower()
+    for bad in ("<img", "<script", 'href="javascript:', 'src="javascript:'):
+        assert bad not in page, bad
+
+
+@pytest.mark.parametrize(
+    "name", ["x\\rOK: 0 failed", "x\\e[2K\\e[1AOK", "x\\u202egnp.md", "x\\x9b31m"]
+)
+def test_control_characters_in_a_hostile_name_are_shown_escaped(tmp_path: Path, name: str) -> None:
+    """A file name from a draft's front matter is printed in the error line: a carriage
+    return, a terminal escape or a right-to-left override in it could rewrite what the
+    editor's terminal shows (review of issue 14)."""
+    draft = draft_with(tmp_path, f'{{path: "{name}"}}')
+    line = one_line(cli("check", draft), 2, "no such file")
+    assert line.isprintable(), repr(line)

@@ -20,7 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Literal
+from typing import Any, Literal
 
 import markupsafe
 from markdown_it import MarkdownIt
@@ -93,6 +93,7 @@ def title_of(post: Post, fallback: str = "") -> str:
 # A scheme (letters, then ":") at the start of a link target; http, https and mailto pass.
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
 _SAFE_AUTOLINK = re.compile(r"<(?:https?:|mailto:)[^<>\s]*>|<[\w.+-]+@[\w.-]+>", re.IGNORECASE)
+_TICKS = re.compile(r"`+")
 _DEFINITION = re.compile(r"^( {0,3})\[([^\]]+)\]:[ \t]*<?([^\s>]*)")
 
 
@@ -115,69 +116,134 @@ def code_lines(body: str) -> frozenset[int]:
     return frozenset(out)
 
 
-def _link_open(line: str, close: int) -> int:
-    """The ``[`` that the ``]`` at ``close`` ends (nested brackets counted), or -1."""
-    depth = 0
-    for i in range(close, -1, -1):
-        if i and line[i - 1] == "\\":
-            continue
-        if line[i] == "]":
-            depth += 1
-        elif line[i] == "[":
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
+# Characters that can make up the start of a link target up to its scheme's ":" once
+# ``_dangerous`` cleans it: ASCII letters, digits, "+", ".", "-", ":", control characters
+# (removed) and what an entity is written with ("&", "#", ";", letters, digits); also any
+# other character whose lowercase is made of these (the Kelvin sign is "k").
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+.-:&#;")
+# Enough of a dangerous target for markdown-it to judge it (``validateLink`` looks at its
+# scheme and, for data:, the media type): the rest never changes the verdict.
+_JUDGED = 256
+
+
+def _in_scheme(c: str) -> bool:
+    return c <= " " or all(x in _SCHEME_CHARS for x in c.lower())
+
+
+class _Links:
+    """Where the links of one line start and end, found in one pass over it (each question
+    is then answered in constant or logarithmic time): a line of thousands of ``](`` with
+    no space is answered in linear time, not by a scan to its end per ``](``."""
+
+    def __init__(self, line: str) -> None:
+        self.line = line
+        n = len(line)
+        # The "[" each unescaped "]" closes (nested brackets counted; a character after an
+        # odd number of backslashes is escaped: `\\]` is a backslash and a "]"), or -1.
+        self.partner: dict[int, int] = {}
+        opens: list[int] = []
+        # The ")" positions by the parenthesis balance before them: a target that starts
+        # at balance b ends at the first ")" at or after it with balance b.
+        self.closes: dict[int, list[int]] = {}
+        self.balance = [0] * (n + 1)
+        self.parens: list[int] = []
+        self.angles: list[int] = []
+        self.spaces: list[int] = []
+        backslashes = 0  # in a row just before k: an odd number escapes line[k]
+        for k, c in enumerate(line):
+            escaped = backslashes % 2 == 1
+            backslashes = backslashes + 1 if c == "\\" else 0
+            b = self.balance[k]
+            if c == "(":
+                b += 1
+            elif c == ")":
+                self.closes.setdefault(b, []).append(k)
+                self.parens.append(k)
+                b -= 1
+            elif c == ">":
+                self.angles.append(k)
+            elif c.isspace():
+                self.spaces.append(k)
+            elif c == "[" and not escaped:
+                opens.append(k)
+            elif c == "]" and not escaped:
+                self.partner[k] = opens.pop() if opens else -1
+            self.balance[k + 1] = b
+        # The end of the run of scheme characters that starts at each position.
+        self.run_end = [n] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            self.run_end[k] = self.run_end[k + 1] if _in_scheme(line[k]) else k
+
+    @staticmethod
+    def _next(positions: list[int], at: int, default: int) -> int:
+        k = bisect_left(positions, at)
+        return positions[k] if k < len(positions) else default
+
+    def target(self, at: int) -> tuple[int, int, int]:
+        """The link target starting at ``at`` (just after ``](``) as its start and end
+        offsets, and the offset of the ``)`` that ends the link, or -1. Parentheses in a
+        target nest, as CommonMark has it."""
+        line, n = self.line, len(self.line)
+        i = at
+        while i < n and line[i] in " \t":
+            i += 1
+        if line.startswith("<", i):
+            close = self._next(self.angles, i, -1)
+            start, stop, i = (i + 1, close, close + 1) if close >= 0 else (i, i, n)
+        else:
+            start = i
+            space = self._next(self.spaces, i, n)
+            close = self._next(self.closes.get(self.balance[i], []), i, n)
+            stop = i = min(space, close)
+        return start, stop, self._next(self.parens, i, -1)
+
+    def dangerous(self, start: int, stop: int) -> bool:
+        # Only the run of scheme characters can hold the scheme: judging that run is
+        # judging the whole target, and runs of different targets do not overlap.
+        return _dangerous(self.line[start : min(stop, self.run_end[start])])
 
 
 def _unsafe_links(line: str) -> str:
     """Links and images to dangerous targets, made harmless without changing what the
     checker reads: one that Markdown already shows as text (markdown-it refuses such
     targets) gets its ``[`` escaped so that no other renderer makes it a link; one it does
-    make a link keeps its text and loses its target, like the ``<a>`` the HTML drops."""
+    make a link keeps its text and loses its target, like the ``<a>`` the HTML drops.
+    Linear in the line: the links are found by ``_Links`` and the edits made in one pass."""
     definition = _DEFINITION.match(line)
     if definition and _dangerous(definition.group(3)):
         return f"{definition.group(1)}\\{line[len(definition.group(1)) :]}"
+    if "](" not in line:
+        return line
     import html
 
+    links = _Links(line)
+    cut = [0] * (len(line) + 1)  # +1 where a removed range starts, -1 where it ends
+    escape: set[int] = set()
     pos = len(line)
     while (j := line.rfind("](", 0, pos)) >= 0:
         pos = j
-        target, end = _target(line, j + 2)
-        i = _link_open(line, j)
-        if i < 0 or not _dangerous(target):
+        i = links.partner.get(j, -1)
+        if i < 0:
             continue
-        image = i > 0 and line[i - 1] == "!"
+        start, stop, end = links.target(j + 2)
+        if not links.dangerous(start, stop):
+            continue
+        target = line[start : min(stop, start + _JUDGED)]
         if end >= 0 and MD.validateLink(MD.normalizeLink(html.unescape(target))):
-            # A link (or image) in drafter's reading: keep the text a reader sees.
-            start = i - 1 if image else i
-            line = line[:start] + ("" if image else line[i + 1 : j]) + line[end + 1 :]
+            # A link in drafter's reading keeps the text a reader sees; an image goes whole.
+            image = i > 0 and line[i - 1] == "!"
+            for a, b in ((i - 1, end + 1),) if image else ((i, i + 1), (j, end + 1)):
+                cut[a] += 1
+                cut[b] -= 1
         else:
-            line = f"{line[:i]}\\{line[i:]}"
-    return line
-
-
-def _target(line: str, at: int) -> tuple[str, int]:
-    """The link target starting at ``at`` (just after ``](``) and the offset of the ``)``
-    that ends the link, or -1. Parentheses in a target nest, as CommonMark has it."""
-    i = at
-    while i < len(line) and line[i] in " \t":
-        i += 1
-    if line.startswith("<", i):
-        close = line.find(">", i)
-        target, i = (line[i + 1 : close], close + 1) if close >= 0 else ("", len(line))
-    else:
-        start, depth = i, 0
-        while i < len(line) and not line[i].isspace():
-            if line[i] == "(":
-                depth += 1
-            elif line[i] == ")":
-                if depth == 0:
-                    break
-                depth -= 1
-            i += 1
-        target = line[start:i]
-    return target, line.find(")", i)
+            escape.add(i)
+    out: list[str] = []
+    removed = 0
+    for k, c in enumerate(line):
+        removed += cut[k]
+        if not removed:
+            out.append(f"\\{c}" if k in escape else c)
+    return "".join(out)
 
 
 def _escape_html(line: str) -> str:
@@ -189,7 +255,7 @@ def _escape_html(line: str) -> str:
     while i < len(line):
         c = line[i]
         if c == "`":
-            run = len(line) - len(line[i:].lstrip("`"))
+            run = _TICKS.match(line, i).end() - i  # type: ignore[union-attr]
             ticks = "`" * run
             end = line.find(ticks, i + run)
             while end >= 0 and line[end + run : end + run + 1] == "`":
@@ -209,6 +275,75 @@ def _escape_html(line: str) -> str:
             out.append(c)
         i += 1
     return "".join(out)
+
+
+def _any_target(url: str) -> bool:
+    return True
+
+
+# A renderer as permissive as any a Markdown output may meet: raw HTML on, every link target
+# accepted. ``unsafe_blocks`` reads the defused output with it.
+_PERMISSIVE = MarkdownIt("commonmark", {"html": True})
+_PERMISSIVE.validateLink = _any_target  # type: ignore[method-assign]
+
+
+def unsafe_blocks(markdown: str) -> frozenset[int]:
+    """0-based lines of blocks in which a permissive renderer still finds raw HTML or a
+    link, autolink or image to a dangerous target. ``safe_markdown_line`` reads one
+    line at a time, so a code span or a definition across lines can mislead it; its
+    output is read back whole here, and these lines are then escaped without exception
+    (``escape_all``)."""
+    out: set[int] = set()
+    for tok in _PERMISSIVE.parse(markdown):
+        if tok.map is None:
+            continue
+        bad = tok.type == "html_block"
+        for child in tok.children or ():
+            target = str(child.attrGet("href") or child.attrGet("src") or "")
+            # An autolink is a link_open too: its target is judged like any other.
+            if child.type == "html_inline" or (target and _dangerous(target)):
+                bad = True
+        if bad:
+            out.update(range(tok.map[0], tok.map[1]))
+    return frozenset(out)
+
+
+def escape_all(line: str) -> str:
+    """The line with every ``<`` as ``&lt;`` and every unescaped ``[`` escaped: no renderer
+    finds a tag, an autolink or a link in it (a code span in it shows the escapes)."""
+    out: list[str] = []
+    backslashes = 0
+    for c in line:
+        if c == "<":
+            out.append("&lt;")
+        elif c == "[" and backslashes % 2 == 0:
+            out.append("\\[")
+        else:
+            out.append(c)
+        backslashes = backslashes + 1 if c == "\\" else 0
+    return "".join(out)
+
+
+# markdown-it refuses a definition with a dangerous target (and shows it as text); this
+# parser accepts every target, to find such definitions over any number of lines.
+_ANY_TARGET = parser(html=False)
+_ANY_TARGET.validateLink = _any_target  # type: ignore[method-assign]
+
+
+def dangerous_definitions(body: str) -> frozenset[int]:
+    """0-based lines of ``body`` that start a link reference definition (``[x]: target``,
+    its label or target possibly on the lines after) whose target is dangerous: the
+    ``[`` that opens it is escaped (``escape_label``), so that no renderer defines it."""
+    env: dict[str, Any] = {}
+    _ANY_TARGET.parse(body, env)
+    found = [*env.get("references", {}).values(), *env.get("duplicate_refs", [])]
+    return frozenset(r["map"][0] for r in found if _dangerous(str(r["href"])))
+
+
+def escape_label(line: str) -> str:
+    """The line with its first ``[`` escaped (the one that opens a definition's label)."""
+    at = line.find("[")
+    return line if at < 0 else f"{line[:at]}\\{line[at:]}"
 
 
 def safe_markdown_line(line: str) -> str:

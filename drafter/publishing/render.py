@@ -39,11 +39,15 @@ from drafter.publishing.marking import (
     block_paragraphs,
     body_html,
     code_lines,
+    dangerous_definitions,
+    escape_all,
+    escape_label,
     locate,
     mark_placeholders,
     safe_markdown_line,
     split_post,
     title_of,
+    unsafe_blocks,
 )
 from drafter.publishing.readback import check_marks, read, recheck, short
 
@@ -102,17 +106,25 @@ def _markdown(
             warn.setdefault(top_of(slot.line - post.first_line), []).append(
                 f"**⚠ PLACEHOLDER, line {slot.line}: fill it in before publishing.**"
             )
-    out: list[str] = []
     verbatim = code_lines(post.body)
-    for i, line in enumerate(post.body.split("\n")):
+    definitions = dangerous_definitions(post.body)  # those over several lines too
+    body = post.body.split("\n")
+    lines = [escape_label(line) if i in definitions else line for i, line in enumerate(body)]
+    # Raw HTML and script links are defused as the HTML outputs defuse them, line by line;
+    # what a permissive renderer still finds in the result (a code span or a definition
+    # over several lines misleads a reading line by line) is escaped without exception.
+    lines = [line if i in verbatim else safe_markdown_line(line) for i, line in enumerate(lines)]
+    for i in unsafe_blocks("\n".join(lines)) - verbatim:
+        lines[i] = escape_all(lines[i])
+    out: list[str] = []
+    for i, line in enumerate(lines):
         for text in dict.fromkeys(warn.get(i, [])):
             out += [text, ""]
         if i in post.dropped:
             continue
         if i - 1 in post.dropped and not line.strip() and out and not out[-1].strip():
             continue  # a dropped comment block leaves one blank line, not two
-        # Raw HTML and script links are defused as the HTML outputs defuse them.
-        out.append(line if i in verbatim else safe_markdown_line(line))
+        out.append(line)
     return "\n".join(out).strip("\n") + "\n"
 
 

@@ -134,7 +134,13 @@ def _mb(n: int) -> str:
 
 # --- which addresses may be fetched ---------------------------------------------------------
 
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# IPv6 forms whose last 32 bits are an IPv4 address that a translator or tunnel reaches:
+# NAT64's well-known prefix (RFC 6052), IPv4-compatible (::/96, deprecated) and
+# IPv4-translated (SIIT, ::ffff:0:0:0/96) addresses. Python 3.11 calls the last two global.
+_EMBEDDING = tuple(ipaddress.ip_network(n) for n in ("64:ff9b::/96", "::/96", "::ffff:0:0:0/96"))
+# Never the public internet, whatever the Python version's tables say: NAT64's local-use
+# prefix (RFC 8215; the embedded address's place depends on the operator) and site-local.
+_LOCAL_ONLY = tuple(ipaddress.ip_network(n) for n in ("64:ff9b:1::/48", "fec0::/10"))
 ALLOW_PRIVATE_HINT = "pass --allow-private to fetch it anyway"
 
 
@@ -149,10 +155,13 @@ class _Refused(Exception):
 
 def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """True for an address on the public internet; IPv6 forms that carry an IPv4 address
-    (mapped, 6to4, Teredo, NAT64) are judged by the address they carry."""
+    (mapped, compatible, translated, 6to4, Teredo, NAT64) are judged by the address they
+    carry."""
     if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in net for net in _LOCAL_ONLY):
+            return False
         embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
-        if embedded is None and ip in _NAT64:
+        if embedded is None and any(ip in net for net in _EMBEDDING):
             embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
         if embedded is not None:
             return _public(embedded)

@@ -5,7 +5,8 @@ front matter took (so that line numbers in the body can be reported as lines of 
 
 Front matter may come from anyone's draft or source, so its work is bounded: YAML aliases are
 refused (a few hundred bytes of nested aliases expand to gigabytes: the "billion laughs"),
-nesting deeper than MAX_DEPTH is refused before the parser recurses, and anything else the
+nesting deeper than MAX_DEPTH is refused before the parser recurses, an integer longer than
+MAX_INT_DIGITS is refused in any base, and anything else the
 YAML library or Python cannot turn into values (a 5,001-digit integer, a date that does not
 exist) is a ``FrontMatterError``, one line, never a traceback.
 """
@@ -25,6 +26,12 @@ _FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
 MAX_DEPTH = 64  # levels of nested lists and mappings; real front matter uses two or three
+# Python's own limit on int <-> str (sys.int_info.default_max_str_digits). YAML's decimal
+# integers hit it when parsed; hexadecimal, binary and base-60 ones do not (they are built by
+# arithmetic, base 60 in quadratic time) and failed later, when a title or an id was shown.
+MAX_INT_DIGITS = 4300
+_INT_LIMIT = 10**MAX_INT_DIGITS
+_REFUSALS = ("uses a YAML", "is nested", "has an integer")  # drafter's own problems, shown
 
 
 class FrontMatterError(ValueError):
@@ -54,20 +61,45 @@ class _BoundedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
-def _loader_for(yaml_text: str) -> type[yaml.SafeLoader]:
+def bounded_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """YAML's int constructor, refusing an integer longer than MAX_INT_DIGITS in any base.
+    A module function so that every loader front matter is read with can take it."""
+    # Checked on the text first (building a long base-60 number is quadratic), then on the
+    # value (a hexadecimal digit is worth 1.2 decimal ones).
+    if len(loader.construct_scalar(node)) <= MAX_INT_DIGITS:
+        number = loader.construct_yaml_int(node)
+        if abs(number) < _INT_LIMIT:
+            return number
+    problem = f"has an integer longer than {MAX_INT_DIGITS:,} digits"
+    raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+
+
+_BoundedLoader.add_constructor("tag:yaml.org,2002:int", bounded_int)
+
+_FastLoader: type[yaml.CSafeLoader] | None = None
+if _LOADER is not yaml.SafeLoader:
+
+    class _CBoundedInts(yaml.CSafeLoader):
+        """libyaml's loader with the same bound on integers as ``_BoundedLoader``."""
+
+    _CBoundedInts.add_constructor("tag:yaml.org,2002:int", bounded_int)
+    _FastLoader = _CBoundedInts
+
+
+def _loader_for(yaml_text: str) -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:
     """libyaml's fast loader when ``yaml_text`` can hold neither an alias (no ``*``) nor
     nesting near MAX_DEPTH (an upper bound: the deepest line's indent plus its ``- ``/``? ``
     openers, plus every ``[`` and ``{``); else the bounded pure-Python loader. libyaml
     expands aliases and recurses as deep as it is told, so it only sees text that cannot
     ask for either; linear in the text."""
-    if _LOADER is yaml.SafeLoader or "*" in yaml_text:
+    if _FastLoader is None or "*" in yaml_text:
         return _BoundedLoader
     deepest = max(
         len(line) - len(line.lstrip(" \t")) + line.count("- ") + line.count("? ")
         for line in yaml_text.split("\n")
     )
     flows = yaml_text.count("[") + yaml_text.count("{")
-    return _LOADER if deepest + flows < MAX_DEPTH else _BoundedLoader
+    return _FastLoader if deepest + flows < MAX_DEPTH else _BoundedLoader
 
 
 @dataclass(frozen=True)
@@ -88,7 +120,7 @@ def split(text: str) -> Document:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None)
-        if isinstance(problem, str) and problem.startswith(("uses a YAML", "is nested")):
+        if isinstance(problem, str) and problem.startswith(_REFUSALS):
             raise FrontMatterError(f"front matter{where} {problem}") from None
         raise FrontMatterError(f"front matter is not valid YAML{where}") from None
     except (ValueError, OverflowError, RecursionError) as exc:
