@@ -463,7 +463,13 @@ def resolve_style(paras: Sequence[Paragraph], style: str = AUTO) -> str:
         skip = [(s.start - 1, s.end + 1) for s in doubles]
         if unclosed is not None:
             skip.append((unclosed.start - 1, len(text)))
-        for a, b in _single_spans(text, para, skip):
+        singles = _single_spans(text, para, skip)
+        _, open_single = _spans(text, para, SINGLE_PAIRS, skip)
+        if open_single is not None:
+            # Left open at the paragraph's end: a quotation that runs on (its closing mark
+            # may be in the next block, where Markdown cut it off) reads like a closed one.
+            singles.append((open_single.start, len(text.rstrip())))
+        for a, b in singles:
             words = len(text[a:b].split())
             before = text[max(0, a - 201) : a - 1].rstrip()  # the words next to the marks
             last = before.split()[-1].strip(",").lower() if before.split() else ""

@@ -94,11 +94,17 @@ _EMPHASIS_UNDERSCORE = (
 
 _CODE_SPAN = r"(?<!`)(?P<o3>`+)(?=[^`\n])(?:[^`\n]|\n(?!\n))*?(?<=[^`\n])(?P<c3>(?P=o3))(?!`)"
 # {ref}`text <target>`, :doc:`text <target>`, {ref}`target`: the reader sees the text.
-_ROLE = r"(?P<o4>\{[\w:.+-]+\}`|(?<![\w`]):[\w:.+-]+:`)[^`<\n]*?(?P<c4>[ \t]*<[^>`\n]*>`|`)"
+# A target written ``~pkg.mod.Name`` shows its last part only (Sphinx): ``Name``.
+_ROLE = (
+    r"(?P<o4>(?:\{[\w:.+-]+\}`|(?<![\w`]):[\w:.+-]+:`)(?:~(?:\w+\.)*)?)[^`<\n]*?"
+    r"(?P<c4>[ \t]*<[^>`\n]*>`|`)"
+)
 # Glued to the word or punctuation before it: "town,[3] and", "fact.[citation needed]",
-# "a note[^1]", "town,¹ and"; a numbered marker may have a space before it ("fact [3] here").
+# "a note[^1]", "town,¹ and"; a numbered marker may have a space before it ("fact [3] here")
+# and may list or span numbers, as papers cite ("trend [7, 8]", "studies [4–6]").
 _CITATION = (
-    r"(?<=[^\s\[\]])(?: ?\[\d{1,4}\]|\[(?:[a-z]|note \d+|n \d+|citation needed|"
+    r"(?<=[^\s\[\]])(?: ?\[\d{1,4}(?:[ \t]*[,\u2013\u2014-][ \t]*\d{1,4})*\]"
+    r"|\[(?:[a-z]|note \d+|n \d+|citation needed|"
     r"clarification needed|better source needed|verification needed|failed verification|"
     r"page needed|dubious|who\?|when\?|which\?|according to whom\?|\^[^\]\s]{1,20})\])+(?![(\[])"
 )
@@ -106,10 +112,18 @@ _SUPERSCRIPT_CITATION = r"(?<=[^\s\d¹²³⁴⁵⁶⁷⁸⁹⁰])[¹²³⁴⁵�
 _AUTOLINK = r"(?P<o5><)(?:https?|mailto):[^>\s]+(?P<c5>>)"
 _REFERENCE_LINK = r"(?P<o6>\[)[^\[\]\n]+(?P<c6>\]\[[^\[\]\n]*\])"
 _RST_LINK = r"(?<![\w`:}])(?P<o7>`)[^`<\n]+?(?P<c7>[ \t]*<[^>`\n]+>`__?)"
+# ](target), ](target "title"), ](<target with spaces>), and a target with parentheses
+# of its own (a Wikipedia address: /wiki/Parsing_(computing)). Each alternative starts with
+# its own character, so the pattern cannot backtrack.
+_LINK_TARGET = (
+    r"\]\([ \t]*(?:<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)"
+    r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"
+)
 _ESCAPE = r"\\(?=[!-/:-@\[-`{-~])"
 # Line-start block markup; found on the original text, where the line ends still are.
 _BLOCK_MARK = re.compile(r"(?m)^[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+(?=\S)")
-_HYPHENATED = re.compile(r"(?<=[a-z])[-\u00ad][ \t]*\n[ \t]*(?=[a-z])")
+# The hyphen first, its letter looked behind: the engine skips ahead to hyphens in C.
+_HYPHENATED = re.compile(r"[-\u00ad](?<=[a-z][-\u00ad])[ \t]*\n[ \t]*(?=[a-z])")
 
 
 def _event_parts(rules: frozenset[str], scanning: bool = False) -> list[str]:
@@ -173,7 +187,7 @@ def _deleters(rules: frozenset[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
             ("<", _AUTOLINK),
             ("][", _REFERENCE_LINK),
             ("](", r"\[(?=[^\]\n]*\]\()"),  # the [ of a Markdown link whose ]( follows
-            ("](", r"\]\([^)\s]*\)"),  # ](target)
+            ("](", _LINK_TARGET),
             ("<", r"<(?!https?:|mailto:)[a-zA-Z/!][^>\n]*>"),  # HTML tags and comments, one line
         ]
     if CITATIONS in rules:
@@ -186,7 +200,7 @@ def _deletions(text: str, rules: frozenset[str]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     if MARKUP in rules:
         spans += [m.span() for m in _BLOCK_MARK.finditer(text) if _starts_block(text, m.start())]
-    if HYPHENATION in rules and ("-\n" in text or "\u00ad" in text):
+    if HYPHENATION in rules and "\n" in text and ("-" in text or "\u00ad" in text):
         spans += [m.span() for m in _HYPHENATED.finditer(text)]
     done: set[str] = set()
     for key, pattern in _deleters(rules):

@@ -558,20 +558,50 @@ def _found(
     return None
 
 
+END_PUNCTUATION = "end punctuation"
+# A comma, period, semicolon or colon that ends a quotation, after a word (not an ellipsis).
+_END_PUNCT = re.compile(r"(?<=[^\s.…])[,.;:]\s*$")
+
+
+def _end_trimmed(quote: Quote) -> Quote | None:
+    """``quote`` without the comma, period, semicolon or colon at its very end, if any.
+
+    The punctuation at a quotation's end belongs to the writer's sentence: ‘… next week,’
+    she said quotes a source sentence that ends in a period, and “… accept it.” one that
+    goes on after a comma. No word changes, so the quotation is the source's (``normalized``,
+    with ``END_PUNCTUATION`` listed); a question or exclamation mark is never dropped.
+    """
+    m = _END_PUNCT.search(quote.text)
+    return replace(quote, text=quote.text[: m.start()]) if m else None
+
+
+def _with_end_punctuation(check: QuoteCheck, quote: Quote) -> QuoteCheck:
+    status = Status.NORMALIZED if check.status is Status.EXACT else check.status
+    rules = (*check.normalizations, END_PUNCTUATION)
+    return replace(check, quote=quote, status=status, normalizations=rules)
+
+
 def verify(quotes: Sequence[Quote], library: Library) -> tuple[QuoteCheck, ...]:
     """One verdict per quote, in the order given."""
     plans = [_plan(q) for q in quotes]
+    trimmed = [None if t is None else _plan(t) for t in map(_end_trimmed, quotes)]
     checked = [not p.quote.single and _word_count(p.bare) >= MIN_CHECKED_WORDS for p in plans]
     # Rare words go into the same single scan, for every quote that could become a near
     # miss: a second pass over a large library would cost more than the extra hits do.
     weak = [_weak_needles(p) if c else [] for p, c in zip(plans, checked, strict=True)]
-    needles = set().union(*(p.needles for p in plans), *weak)
+    needles = set().union(*(p.needles for p in plans), *(t.needles for t in trimmed if t), *weak)
     hits = scan(library, sorted(needles))
     titles = [(src.id, normal_form(src.title)) for src in library.sources]
     titles = [(sid, title) for sid, title in titles if title]
     out = []
-    for plan, is_checked, rare in zip(plans, checked, weak, strict=True):
-        check = _found(plan, library, hits, titles) or _miss(plan, library, hits, rare, is_checked)
+    for plan, short, is_checked, rare in zip(plans, trimmed, checked, weak, strict=True):
+        check = _found(plan, library, hits, titles)
+        if check is None and short is not None:
+            found = _found(short, library, hits, titles)
+            check = found and _with_end_punctuation(found, plan.quote)
+        if check is None:
+            # A near miss is aligned without the end punctuation too: it is never the change.
+            check = replace(_miss(short or plan, library, hits, rare, is_checked), quote=plan.quote)
         if plan.quote.unbalanced:
             check = _unbalanced(check)
         out.append(check)
