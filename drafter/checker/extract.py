@@ -286,7 +286,12 @@ def _opens(
         glued = (c in DOUBLE_MARKS and before != "=" and not before.isdigit()) or (
             before in ",;:：" or _cjk(before)
         )
-        if not stack and glued and (after.isalnum() or after in _OPENING_CONTEXT - {" "}):
+        if (
+            not stack
+            and glued
+            and after != c  # `term.""Next`: a run-together boundary, this mark closes
+            and (after.isalnum() or after in _OPENING_CONTEXT - {" "})
+        ):
             # said,"…", said"…", said:"…", 他说"…": glued to what is before it, nothing is
             # open and a word follows. Not name="value", 5″x nor x">: that is markup.
             return True
