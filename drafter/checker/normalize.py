@@ -119,7 +119,7 @@ _LINK_TARGET = (
     r"\]\([ \t]*(?:<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)"
     r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"
 )
-_ESCAPE = r"\\(?=[!-/:-@\[-`{-~])"
+_ESCAPE = r"\\(?=[!-/:-@\[-`{-~]|\n)"  # an escape, or a hard line break
 # Line-start block markup; found on the original text, where the line ends still are.
 _BLOCK_MARK = re.compile(r"(?m)^[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+(?=\S)")
 # The hyphen first, its letter looked behind: the engine skips ahead to hyphens in C.
