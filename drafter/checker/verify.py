@@ -621,6 +621,29 @@ def _unbalanced(check: QuoteCheck) -> QuoteCheck:
     return replace(check, status=Status.UNBALANCED, note=note)
 
 
+_WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+_LINE_END_HYPHEN = re.compile(r"(?<=[a-z])[-\u00ad][ \t]*\n[ \t]*(?=[a-z])")
+
+
+def _line_end_compound(quote: Quote, near: Nearest, library: Library) -> QuoteCheck | None:
+    """A compound broken at its own hyphen at a line end (``state-`` / ``owned`` in a PDF
+    text), which the hyphenation rule joined as ``stateowned``: the quotation's
+    ``state-owned`` is the source's word. Judged on the near miss alone, with the hyphens
+    inside words left out on both sides; ``None`` when that does not make them equal."""
+    if not _LINE_END_HYPHEN.search(near.text) or not _WORD_HYPHEN.search(quote.text):
+        return None
+    if quote.attributed_to not in (None, near.source):
+        return None
+    draft = _WORD_HYPHEN.sub("", normal_form(quote.text))
+    source = _WORD_HYPHEN.sub("", normal_form(near.text, ALL_RULES))
+    at = source.find(draft)
+    if not draft or at < 0 or not _whole_words(source, at, at + len(draft)):
+        return None
+    si = next(i for i, s in enumerate(library.sources) if s.id == near.source)
+    match = Match(near.source, near.start, near.end, library[si].passage_id(near.start))
+    return QuoteCheck(quote, Status.NORMALIZED, (match,), ("hyphenation",))
+
+
 def _miss(
     plan: _Plan, library: Library, hits: Hits, weak: Sequence[str], checked: bool
 ) -> QuoteCheck:
@@ -634,6 +657,9 @@ def _miss(
         score = near[0] if near else 0.0
         return QuoteCheck(quote, Status.NOT_FOUND, score=score, note=NOT_IN_SOURCES)
     score, nearest, diff, _ = near
+    compound = _line_end_compound(quote, nearest, library)
+    if compound is not None:
+        return compound
     status = Status.ALTERED if score >= ALTERED_THRESHOLD else Status.NOT_FOUND
     return QuoteCheck(quote, status, nearest=nearest, score=score, diff=diff)
 
