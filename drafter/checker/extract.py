@@ -177,15 +177,33 @@ DOUBLE_PAIRS: dict[str, str] = {
     "‟": "”",
     "«": "»",
     "»": "«",
+    "⹂": "“”",
     "「": "」",
     "『": "』",
+    "｢": "｣",
+    "﹁": "﹂",
+    "﹃": "﹄",
     "❝": "❞",
+    "🙶": "🙷",
+    "🙸": "🙷",
     "〝": "〞〟",
+    "‶": "″‶",
     '"': '"',
     "＂": "＂",
     "″": "″",
 }
-SINGLE_PAIRS: dict[str, str] = {"‘": "’", "‚": "‘’", "‛": "’", "‹": "›", "›": "‹", "'": "'"}
+# Every character with Unicode's Quotation_Mark property is in one of the two tables, with
+# the ornaments (❝❞ ❛❜ 🙶🙷🙸) and the primes writers type for quotes (″ ‶).
+SINGLE_PAIRS: dict[str, str] = {
+    "‘": "’",
+    "‚": "‘’",
+    "‛": "’",
+    "‹": "›",
+    "›": "‹",
+    "❛": "❜",
+    "'": "'",
+    "＇": "＇",
+}
 DOUBLE_MARKS = frozenset(DOUBLE_PAIRS) | frozenset("".join(DOUBLE_PAIRS.values()))
 SINGLE_MARKS = frozenset(SINGLE_PAIRS) | frozenset("".join(SINGLE_PAIRS.values()))
 OPEN_DOUBLE = "".join(c for c, close in DOUBLE_PAIRS.items() if close != c)
@@ -239,9 +257,9 @@ def _marks(
     for i, c in enumerate(text):
         if c not in chars or para.in_code(i) or _within(skip, skip_starts, i):
             continue
-        if c in "’'" and _is_apostrophe(text, i):
+        if c in "’'＇" and _is_apostrophe(text, i):
             continue
-        if c in "’'" and stack and stack[-1] in SINGLE_PAIRS and _possessive(text, i, c, stack):
+        if c in "’'＇" and stack and stack[-1] in SINGLE_PAIRS and _possessive(text, i, c, stack):
             continue
         opening = _opens(text, i, c, stack, pairs, closers_of)
         if opening:
