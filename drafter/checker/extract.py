@@ -254,6 +254,10 @@ def _marks(
     skip_starts = [a for a, _ in skip]
     out: list[Mark] = []
     stack: list[str] = []
+    # A straight double mark after a digit that closed nothing, a word after it: inches
+    # (5″x) unless the same mark closes a quotation later. Not after "=": name="v" is an
+    # attribute, and raw HTML is markup to the checker but text in a renderer's output.
+    orphan: tuple[int, str] | None = None
     for i, c in enumerate(text):
         if c not in chars or para.in_code(i) or _within(skip, skip_starts, i):
             continue
@@ -266,6 +270,17 @@ def _marks(
             stack.append(c)
         elif stack:
             stack.pop()
+        elif orphan is not None and orphan[1] == c:
+            # `page 3"Nvidia will … year" insiders say`: a reader sees a quotation.
+            out[orphan[0]] = Mark(out[orphan[0]].pos, True)
+            orphan = None
+        elif (
+            c in _SYMMETRIC
+            and c in DOUBLE_MARKS
+            and _neighbour(text, i, -1)[1].isdigit()
+            and _neighbour(text, i, 1)[1].isalpha()
+        ):
+            orphan = (len(out), c)
         out.append(Mark(i, opening))
         if not opening and out:
             j, nxt = _neighbour(text, i, 1)
