@@ -42,6 +42,7 @@ ELLIPSIS = "ellipsis"
 WHITESPACE = "whitespace"
 CITATIONS = "citation markers"
 HYPHENATION = "hyphenation"
+CALLS = "call parentheses"
 RULES: tuple[str, ...] = (
     WHITESPACE,
     QUOTES,
@@ -51,6 +52,7 @@ RULES: tuple[str, ...] = (
     MARKUP,
     CITATIONS,
     HYPHENATION,
+    CALLS,
 )
 ALL_RULES = frozenset(RULES)
 # A draft's quote is the text a reader sees (markdown-it took its markup out already).
@@ -193,6 +195,11 @@ def _deleters(rules: frozenset[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
         ]
     if CITATIONS in rules:
         parts += [("[", _CITATION), *((c, _SUPERSCRIPT_CITATION) for c in _SUPERSCRIPTS)]
+    if CALLS in rules:
+        # Sphinx shows :func:`connect` as "connect()": a quotation of the page has the
+        # parentheses, one of the source file has not. Empty ones after a name go on both
+        # sides (the parentheses first, the name looked behind: the engine skips ahead).
+        parts.append(("()", r"\(\)(?<=\w\(\))(?!\w)"))
     return tuple((key, re.compile(p)) for key, p in parts)
 
 
@@ -379,7 +386,7 @@ def normalize(text: str, rules: Iterable[str] = TEXT_RULES) -> Normalized:
     """Apply ``rules`` (names from ``RULES``) to ``text``."""
     ruleset = frozenset(rules)
     inner: Normalized | None = None
-    if ruleset & {MARKUP, CITATIONS, HYPHENATION}:
+    if ruleset & {MARKUP, CITATIONS, HYPHENATION, CALLS}:
         cuts = _deletions(text, ruleset)
         if cuts:
             inner = _rebuild(text, ((a, b, "") for a, b in cuts))
