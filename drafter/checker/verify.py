@@ -248,6 +248,21 @@ def _match_segments(plan: _Plan, library: Library, hits: Hits) -> QuoteCheck | N
     if plan.marked.trailing_bracket:
         words = _words_after(ix.norm.text, spans[-1][1])
         replacements.append(Replacement(plan.marked.trailing_bracket, words))
+    if plan.marked.edge_elision:
+        # "… of the 14 wells were tested" for "None of the 14 wells …", "It decided . . . ."
+        # for "It decided nothing.": the words an omission at an edge leaves out of the
+        # sentence are shown too, and a negation or number next to the quote is flagged.
+        text = quote.text.strip()
+        if _EDGE_ELLIPSIS.match(text):
+            head = _sentence_before(ix.norm.text, spans[0][0])
+            if head:
+                replacements.insert(0, Replacement("…", _shorten(head)))
+                dropped += marks.dropped_meaning(" ".join(head.split()[-_EDGE_WORDS:]))
+        if _EDGE_ELLIPSIS_END.search(text):
+            tail = _sentence_after(ix.norm.text, spans[-1][1])
+            if tail:
+                replacements.append(Replacement("…", _shorten(tail)))
+                dropped += marks.dropped_meaning(" ".join(tail.split()[:_EDGE_WORDS]))
     notes = [
         n for n, on in ((_SIC_NOTE, plan.marked.sic), (_CASE_NOTE, plan.marked.case_changed)) if on
     ]
@@ -286,6 +301,27 @@ def _shorten(text: str, words: int = 24) -> str:
         return " ".join(parts)
     half = words // 2
     return " ".join([*parts[:half], "…", *parts[-half:]])
+
+
+_EDGE_ELLIPSIS = re.compile(r"\[?(?:…|\.\.\.|(?:\. ){2}\.)")
+_EDGE_ELLIPSIS_END = re.compile(r"(?:…|\.\.\.|(?:\. ){2}\.)\.?\]?$")
+_EDGE_WORDS = 3  # words next to an edge omission whose loss is flagged
+
+
+def _sentence_before(text: str, at: int) -> str:
+    """The words of the sentence before ``at``, back to its start (at most 400 characters)."""
+    head = text[max(0, at - 400) : at]
+    cut = max(head.rfind(". "), head.rfind("? "), head.rfind("! "), head.rfind("\n"))
+    return head[cut + 1 :].strip(" .,;:")
+
+
+def _sentence_after(text: str, at: int) -> str:
+    """The words of the sentence after ``at``, to its end (at most 400 characters)."""
+    tail = text[at : at + 400]
+    ends = [i for i in map(tail.find, (". ", "? ", "! ", "\n")) if i >= 0]
+    if tail.endswith((".", "?", "!")):
+        ends.append(len(tail) - 1)
+    return tail[: min(ends) if ends else len(tail)].strip(" .,;:")
 
 
 def _words_before(text: str, at: int) -> str:
