@@ -143,6 +143,7 @@ def _event_parts(rules: frozenset[str], scanning: bool = False) -> list[str]:
         if DASHES in rules and WHITESPACE in rules:
             parts.append(_DASH_ENTITY + r"[ -]*" if scanning else r" *" + _DASH_ENTITY + r"[ -]*")
         parts.append(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+        parts.append(r"<[bB][rR]\b[^>\n]*>[ \t]*")
     if ELLIPSIS in rules or UNICODE in rules:
         parts.append(r"[^\x00-\x7f]")
     return parts
@@ -191,7 +192,8 @@ def _deleters(rules: frozenset[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
             ("][", _REFERENCE_LINK),
             ("](", r"\[(?=[^\]\n]*\]\()"),  # the [ of a Markdown link whose ]( follows
             ("](", _LINK_TARGET),
-            ("<", r"<(?!https?:|mailto:)[a-zA-Z/!][^>\n]*>"),  # HTML tags and comments, one line
+            # HTML tags and comments, one line; a line break (<br>) is a space, second pass.
+            ("<", r"<(?!https?:|mailto:|[bB][rR]\b)[a-zA-Z/!][^>\n]*>"),
         ]
     if CITATIONS in rules:
         parts += [("[", _CITATION), *((c, _SUPERSCRIPT_CITATION) for c in _SUPERSCRIPTS)]
@@ -250,7 +252,10 @@ def _event_spans(text: str, rules: frozenset[str]) -> list[tuple[int, int, bool]
             a, b = m.span()
             if unicodedata.combining(text[a]) and a > 0:
                 a -= 1  # a combining accent is composed with the letter before it
-            if spaced_dashes and (text[a] == "-" or _DASH_ENTITY_RE.match(text, a)):
+            if text[a] == "<":
+                while a > 0 and text[a - 1] in " \t":
+                    a -= 1  # "when <br> a" is one space, as "when<br>a" is
+            elif spaced_dashes and (text[a] == "-" or _DASH_ENTITY_RE.match(text, a)):
                 while a > 0 and text[a - 1] == " ":
                     a -= 1
                 if b - a == 1:
@@ -319,6 +324,8 @@ def _replacement(token: str, rules: frozenset[str]) -> str:
         if "-" in token or dash_entity:
             return "-"  # spaces around a dash, and runs of dashes, are one plain hyphen
         return " "
+    if first == "<":
+        return " "  # <br>, <br/>: a line break a reader sees as a space
     if first == "&" and len(token) > 1:
         decoded = _translate(_entity(token), rules)  # &mdash; is a dash, &nbsp; a space
         return "".join(_char(c, rules) if not c.isascii() else c for c in decoded)
