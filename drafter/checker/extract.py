@@ -232,15 +232,33 @@ DOUBLE_PAIRS: dict[str, str] = {
     "‟": "”",
     "«": "»",
     "»": "«",
+    "⹂": "“”",
     "「": "」",
     "『": "』",
+    "｢": "｣",
+    "﹁": "﹂",
+    "﹃": "﹄",
     "❝": "❞",
+    "🙶": "🙷",
+    "🙸": "🙷",
     "〝": "〞〟",
+    "‶": "″‶",
     '"': '"',
     "＂": "＂",
     "″": "″",
 }
-SINGLE_PAIRS: dict[str, str] = {"‘": "’", "‚": "‘’", "‛": "’", "‹": "›", "›": "‹", "'": "'"}
+# Every character with Unicode's Quotation_Mark property is in one of the two tables, with
+# the ornaments (❝❞ ❛❜ 🙶🙷🙸) and the primes writers type for quotes (″ ‶).
+SINGLE_PAIRS: dict[str, str] = {
+    "‘": "’",
+    "‚": "‘’",
+    "‛": "’",
+    "‹": "›",
+    "›": "‹",
+    "❛": "❜",
+    "'": "'",
+    "＇": "＇",
+}
 DOUBLE_MARKS = frozenset(DOUBLE_PAIRS) | frozenset("".join(DOUBLE_PAIRS.values()))
 SINGLE_MARKS = frozenset(SINGLE_PAIRS) | frozenset("".join(SINGLE_PAIRS.values()))
 OPEN_DOUBLE = "".join(c for c, close in DOUBLE_PAIRS.items() if close != c)
@@ -291,18 +309,33 @@ def _marks(
     skip_starts = [a for a, _ in skip]
     out: list[Mark] = []
     stack: list[str] = []
+    # A straight double mark after a digit that closed nothing, a word after it: inches
+    # (5″x) unless the same mark closes a quotation later. Not after "=": name="v" is an
+    # attribute, and raw HTML is markup to the checker but text in a renderer's output.
+    orphan: tuple[int, str] | None = None
     for i, c in enumerate(text):
         if c not in chars or para.in_code(i) or _within(skip, skip_starts, i):
             continue
-        if c in "’'" and _is_apostrophe(text, i):
+        if c in "’'＇" and _is_apostrophe(text, i):
             continue
-        if c in "’'" and stack and stack[-1] in SINGLE_PAIRS and _possessive(text, i, c, stack):
+        if c in "’'＇" and stack and stack[-1] in SINGLE_PAIRS and _possessive(text, i, c, stack):
             continue
         opening = _opens(text, i, c, stack, pairs, closers_of)
         if opening:
             stack.append(c)
         elif stack:
             stack.pop()
+        elif orphan is not None and orphan[1] == c:
+            # `page 3"Nvidia will … year" insiders say`: a reader sees a quotation.
+            out[orphan[0]] = Mark(out[orphan[0]].pos, True)
+            orphan = None
+        elif (
+            c in _SYMMETRIC
+            and c in DOUBLE_MARKS
+            and _neighbour(text, i, -1)[1].isdigit()
+            and _neighbour(text, i, 1)[1].isalpha()
+        ):
+            orphan = (len(out), c)
         out.append(Mark(i, opening))
         if not opening and out:
             j, nxt = _neighbour(text, i, 1)
@@ -341,7 +374,12 @@ def _opens(
         glued = (c in DOUBLE_MARKS and before != "=" and not before.isdigit()) or (
             before in ",;:：" or _cjk(before)
         )
-        if not stack and glued and (after.isalnum() or after in _OPENING_CONTEXT - {" "}):
+        if (
+            not stack
+            and glued
+            and after != c  # `term.""Next`: a run-together boundary, this mark closes
+            and (after.isalnum() or after in _OPENING_CONTEXT - {" "})
+        ):
             # said,"…", said"…", said:"…", 他说"…": glued to what is before it, nothing is
             # open and a word follows. Not name="value", 5″x nor x">: that is markup.
             return True
@@ -518,7 +556,13 @@ def resolve_style(paras: Sequence[Paragraph], style: str = AUTO) -> str:
         skip = [(s.start - 1, s.end + 1) for s in doubles]
         if unclosed is not None:
             skip.append((unclosed.start - 1, len(text)))
-        for a, b in _single_spans(text, para, skip):
+        singles = _single_spans(text, para, skip)
+        _, open_single = _spans(text, para, SINGLE_PAIRS, skip)
+        if open_single is not None:
+            # Left open at the paragraph's end: a quotation that runs on (its closing mark
+            # may be in the next block, where Markdown cut it off) reads like a closed one.
+            singles.append((open_single.start, len(text.rstrip())))
+        for a, b in singles:
             words = len(text[a:b].split())
             before = text[max(0, a - 201) : a - 1].rstrip()  # the words next to the marks
             last = before.split()[-1].strip(",").lower() if before.split() else ""

@@ -139,6 +139,9 @@ _NUMBER_WORDS = frozenset(
     {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"}
     | {"twelve", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million"}
     | {"billion", "trillion", "half", "dozen", "percent"}
+    | {"zero", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen"}
+    | {"nineteen", "sixty", "seventy", "eighty", "ninety", "once", "twice", "thrice"}
+    | {"double", "triple", "quarter"}
 )
 
 

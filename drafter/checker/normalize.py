@@ -42,6 +42,7 @@ ELLIPSIS = "ellipsis"
 WHITESPACE = "whitespace"
 CITATIONS = "citation markers"
 HYPHENATION = "hyphenation"
+CALLS = "call parentheses"
 RULES: tuple[str, ...] = (
     WHITESPACE,
     QUOTES,
@@ -51,6 +52,7 @@ RULES: tuple[str, ...] = (
     MARKUP,
     CITATIONS,
     HYPHENATION,
+    CALLS,
 )
 ALL_RULES = frozenset(RULES)
 # A draft's quote is the text a reader sees (markdown-it took its markup out already).
@@ -58,9 +60,10 @@ TEXT_RULES = ALL_RULES - {MARKUP}
 
 DOUBLE_QUOTES = (
     "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\u301f\uff02\u275d\u275e"
-    "\u300c\u300d\u300e\u300f"
+    "\u300c\u300d\u300e\u300f\u2e42\uff62\uff63\ufe41\ufe42\ufe43\ufe44\u2036"
+    "\U0001f676\U0001f677\U0001f678"
 )
-SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u02bc\uff07\u2039\u203a"
+SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u02bc\uff07\u2039\u203a\u275b\u275c"
 DASH_CHARS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 SPACE_CHARS = (
     "\t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
@@ -94,11 +97,17 @@ _EMPHASIS_UNDERSCORE = (
 
 _CODE_SPAN = r"(?<!`)(?P<o3>`+)(?=[^`\n])(?:[^`\n]|\n(?!\n))*?(?<=[^`\n])(?P<c3>(?P=o3))(?!`)"
 # {ref}`text <target>`, :doc:`text <target>`, {ref}`target`: the reader sees the text.
-_ROLE = r"(?P<o4>\{[\w:.+-]+\}`|(?<![\w`]):[\w:.+-]+:`)[^`<\n]*?(?P<c4>[ \t]*<[^>`\n]*>`|`)"
+# A target written ``~pkg.mod.Name`` shows its last part only (Sphinx): ``Name``.
+_ROLE = (
+    r"(?P<o4>(?:\{[\w:.+-]+\}`|(?<![\w`]):[\w:.+-]+:`)(?:~(?:\w+\.)*)?)[^`<\n]*?"
+    r"(?P<c4>[ \t]*<[^>`\n]*>`|`)"
+)
 # Glued to the word or punctuation before it: "town,[3] and", "fact.[citation needed]",
-# "a note[^1]", "town,¹ and"; a numbered marker may have a space before it ("fact [3] here").
+# "a note[^1]", "town,¹ and"; a numbered marker may have a space before it ("fact [3] here")
+# and may list or span numbers, as papers cite ("trend [7, 8]", "studies [4–6]").
 _CITATION = (
-    r"(?<=[^\s\[\]])(?: ?\[\d{1,4}\]|\[(?:[a-z]|note \d+|n \d+|citation needed|"
+    r"(?<=[^\s\[\]])(?: ?\[\d{1,4}(?:[ \t]*[,\u2013\u2014-][ \t]*\d{1,4})*\]"
+    r"|\[(?:[a-z]|note \d+|n \d+|citation needed|"
     r"clarification needed|better source needed|verification needed|failed verification|"
     r"page needed|dubious|who\?|when\?|which\?|according to whom\?|\^[^\]\s]{1,20})\])+(?![(\[])"
 )
@@ -106,14 +115,22 @@ _SUPERSCRIPT_CITATION = r"(?<=[^\s\d¹²³⁴⁵⁶⁷⁸⁹⁰])[¹²³⁴⁵�
 _AUTOLINK = r"(?P<o5><)(?:https?|mailto):[^>\s]+(?P<c5>>)"
 _REFERENCE_LINK = r"(?P<o6>\[)[^\[\]\n]+(?P<c6>\]\[[^\[\]\n]*\])"
 _RST_LINK = r"(?<![\w`:}])(?P<o7>`)[^`<\n]+?(?P<c7>[ \t]*<[^>`\n]+>`__?)"
-_ESCAPE = r"\\(?=[!-/:-@\[-`{-~])"
+# ](target), ](target "title"), ](<target with spaces>), and a target with parentheses
+# of its own (a Wikipedia address: /wiki/Parsing_(computing)). Each alternative starts with
+# its own character, so the pattern cannot backtrack.
+_LINK_TARGET = (
+    r"\]\([ \t]*(?:<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)"
+    r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"
+)
+_ESCAPE = r"\\(?=[!-/:-@\[-`{-~]|\n)"  # an escape, or a hard line break
 # Line-start block markup; found on the original text, where the line ends still are.
 _BLOCK_MARK = re.compile(r"(?m)^[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+(?=\S)")
 # A text none of whose characters can start a deletion (``_deleters``' keys, a newline for
 # block marks and line-end hyphens, a soft hyphen) has nothing for the first pass to cut.
-_NOTHING_TO_CUT = re.compile(r"[^*_`\\<\[\]\n\u00ad¹²³⁴⁵⁶⁷⁸⁹⁰]*")
+_NOTHING_TO_CUT = re.compile(r"[^*_`\\<\[\]\n\u00ad¹²³⁴⁵⁶⁷⁸⁹⁰(]*")
 _LINE_MARK = re.compile(r"\n[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+(?=\S)")
-_HYPHENATED = re.compile(r"(?<=[a-z])[-\u00ad][ \t]*\n[ \t]*(?=[a-z])")
+# The hyphen first, its letter looked behind: the engine skips ahead to hyphens in C.
+_HYPHENATED = re.compile(r"[-\u00ad](?<=[a-z][-\u00ad])[ \t]*\n[ \t]*(?=[a-z])")
 
 
 def _event_parts(rules: frozenset[str], scanning: bool = False) -> list[str]:
@@ -130,6 +147,7 @@ def _event_parts(rules: frozenset[str], scanning: bool = False) -> list[str]:
         if DASHES in rules and WHITESPACE in rules:
             parts.append(_DASH_ENTITY + r"[ -]*" if scanning else r" *" + _DASH_ENTITY + r"[ -]*")
         parts.append(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+        parts.append(r"<[bB][rR]\b[^>\n]*>[ \t]*")
     if ELLIPSIS in rules or UNICODE in rules:
         parts.append(r"[^\x00-\x7f]")
     return parts
@@ -177,11 +195,17 @@ def _deleters(rules: frozenset[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
             ("<", _AUTOLINK),
             ("][", _REFERENCE_LINK),
             ("](", r"\[(?=[^\]\n]*\]\()"),  # the [ of a Markdown link whose ]( follows
-            ("](", r"\]\([^)\s]*\)"),  # ](target)
-            ("<", r"<(?!https?:|mailto:)[a-zA-Z/!][^>\n]*>"),  # HTML tags and comments, one line
+            ("](", _LINK_TARGET),
+            # HTML tags and comments, one line; a line break (<br>) is a space, second pass.
+            ("<", r"<(?!https?:|mailto:|[bB][rR]\b)[a-zA-Z/!][^>\n]*>"),
         ]
     if CITATIONS in rules:
         parts += [("[", _CITATION), *((c, _SUPERSCRIPT_CITATION) for c in _SUPERSCRIPTS)]
+    if CALLS in rules:
+        # Sphinx shows :func:`connect` as "connect()": a quotation of the page has the
+        # parentheses, one of the source file has not. Empty ones after a name go on both
+        # sides (the parentheses first, the name looked behind: the engine skips ahead).
+        parts.append(("()", r"\(\)(?<=\w\(\))(?!\w)"))
     return tuple((key, re.compile(p)) for key, p in parts)
 
 
@@ -200,7 +224,7 @@ def _deletions(text: str, rules: frozenset[str]) -> list[tuple[int, int]]:
                 m = _BLOCK_MARK.match(text, at)
                 if m is not None:
                     spans.append(m.span())
-    if HYPHENATION in rules and ("-\n" in text or "\u00ad" in text):
+    if HYPHENATION in rules and "\n" in text and ("-" in text or "\u00ad" in text):
         spans += [m.span() for m in _HYPHENATED.finditer(text)]
     done: set[str] = set()
     firsts: dict[str, bool] = {}  # a one-character search is several times faster than "]("
@@ -247,7 +271,10 @@ def _event_spans(text: str, rules: frozenset[str]) -> list[tuple[int, int, bool]
             a, b = m.span()
             if unicodedata.combining(text[a]) and a > 0:
                 a -= 1  # a combining accent is composed with the letter before it
-            if spaced_dashes and (text[a] == "-" or _DASH_ENTITY_RE.match(text, a)):
+            if text[a] == "<":
+                while a > 0 and text[a - 1] in " \t":
+                    a -= 1  # "when <br> a" is one space, as "when<br>a" is
+            elif spaced_dashes and (text[a] == "-" or _DASH_ENTITY_RE.match(text, a)):
                 while a > 0 and text[a - 1] == " ":
                     a -= 1
                 if b - a == 1:
@@ -322,6 +349,8 @@ def _replacement(token: str, rules: frozenset[str]) -> str:
         if "-" in token or dash_entity:
             return "-"  # spaces around a dash, and runs of dashes, are one plain hyphen
         return " "
+    if first == "<":
+        return " "  # <br>, <br/>: a line break a reader sees as a space
     if first == "&" and len(token) > 1:
         decoded = _translate(_entity(token), rules)  # &mdash; is a dash, &nbsp; a space
         return "".join(_char(c, rules) if not c.isascii() else c for c in decoded)
@@ -389,7 +418,7 @@ def normalize(text: str, rules: Iterable[str] = TEXT_RULES) -> Normalized:
     """Apply ``rules`` (names from ``RULES``) to ``text``."""
     ruleset = frozenset(rules)
     inner: Normalized | None = None
-    if ruleset & {MARKUP, CITATIONS, HYPHENATION}:
+    if ruleset & {MARKUP, CITATIONS, HYPHENATION, CALLS}:
         cuts = _deletions(text, ruleset)
         if cuts:
             inner = _rebuild(text, ((a, b, "") for a, b in cuts))
@@ -451,7 +480,7 @@ def rules_applied(draft: str, source: str, markup_in_source: bool) -> tuple[str,
     return tuple(used)
 
 
-_DELETING = frozenset({MARKUP, CITATIONS, HYPHENATION})
+_DELETING = frozenset({MARKUP, CITATIONS, HYPHENATION, CALLS})
 
 
 def _cut(text: str, cuts: Iterable[tuple[int, int]]) -> str:
@@ -492,7 +521,8 @@ def normal_text(text: str, rules: Iterable[str] = TEXT_RULES) -> str:
     quick = _translate(plain, ruleset)
     if ELLIPSIS in ruleset and "\u2026" in quick:
         quick = quick.replace("\u2026", "...")
-    if not quick.isascii() or (MARKUP in ruleset and "&" in quick):  # entities: the full path
+    if not quick.isascii() or (MARKUP in ruleset and ("&" in quick or "<" in quick)):
+        # Entities and <br> tags (a space, with the spaces around it): the full path.
         return normalize(text, ruleset).text
     # Spaces to one, a dash and what follows it to one hyphen, then the one space before it.
     return _QUICK_DASH.sub("-", _QUICK_SPACES.sub(" ", quick)).replace(" -", "-")

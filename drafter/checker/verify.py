@@ -275,6 +275,21 @@ def _match_segments(plan: _Plan, library: Library, hits: Hits) -> QuoteCheck | N
     if plan.marked.trailing_bracket:
         words = _words_after(ix.norm.text, spans[-1][1])
         replacements.append(Replacement(plan.marked.trailing_bracket, words))
+    if plan.marked.edge_elision:
+        # "… of the 14 wells were tested" for "None of the 14 wells …", "It decided . . . ."
+        # for "It decided nothing.": the words an omission at an edge leaves out of the
+        # sentence are shown too, and a negation or number next to the quote is flagged.
+        text = quote.text.strip()
+        if _EDGE_ELLIPSIS.match(text):
+            head = _sentence_before(ix.norm.text, spans[0][0])
+            if head:
+                replacements.insert(0, Replacement("…", _shorten(head)))
+                dropped += marks.dropped_meaning(" ".join(head.split()[-_EDGE_WORDS:]))
+        if _EDGE_ELLIPSIS_END.search(text):
+            tail = _sentence_after(ix.norm.text, spans[-1][1])
+            if tail:
+                replacements.append(Replacement("…", _shorten(tail)))
+                dropped += marks.dropped_meaning(" ".join(tail.split()[:_EDGE_WORDS]))
     notes = [
         n for n, on in ((_SIC_NOTE, plan.marked.sic), (_CASE_NOTE, plan.marked.case_changed)) if on
     ]
@@ -313,6 +328,27 @@ def _shorten(text: str, words: int = 24) -> str:
         return " ".join(parts)
     half = words // 2
     return " ".join([*parts[:half], "…", *parts[-half:]])
+
+
+_EDGE_ELLIPSIS = re.compile(r"\[?(?:…|\.\.\.|(?:\. ){2}\.)")
+_EDGE_ELLIPSIS_END = re.compile(r"(?:…|\.\.\.|(?:\. ){2}\.)\.?\]?$")
+_EDGE_WORDS = 3  # words next to an edge omission whose loss is flagged
+
+
+def _sentence_before(text: str, at: int) -> str:
+    """The words of the sentence before ``at``, back to its start (at most 400 characters)."""
+    head = text[max(0, at - 400) : at]
+    cut = max(head.rfind(". "), head.rfind("? "), head.rfind("! "), head.rfind("\n"))
+    return head[cut + 1 :].strip(" .,;:")
+
+
+def _sentence_after(text: str, at: int) -> str:
+    """The words of the sentence after ``at``, to its end (at most 400 characters)."""
+    tail = text[at : at + 400]
+    ends = [i for i in map(tail.find, (". ", "? ", "! ", "\n")) if i >= 0]
+    if tail.endswith((".", "?", "!")):
+        ends.append(len(tail) - 1)
+    return tail[: min(ends) if ends else len(tail)].strip(" .,;:")
 
 
 def _words_before(text: str, at: int) -> str:
@@ -583,20 +619,50 @@ def _found(plan: _Plan, library: Library, hits: Hits, titles: _Titles) -> QuoteC
     return None
 
 
+END_PUNCTUATION = "end punctuation"
+# A comma, period, semicolon or colon that ends a quotation, after a word (not an ellipsis).
+_END_PUNCT = re.compile(r"(?<=[^\s.…])[,.;:]\s*$")
+
+
+def _end_trimmed(quote: Quote) -> Quote | None:
+    """``quote`` without the comma, period, semicolon or colon at its very end, if any.
+
+    The punctuation at a quotation's end belongs to the writer's sentence: ‘… next week,’
+    she said quotes a source sentence that ends in a period, and “… accept it.” one that
+    goes on after a comma. No word changes, so the quotation is the source's (``normalized``,
+    with ``END_PUNCTUATION`` listed); a question or exclamation mark is never dropped.
+    """
+    m = _END_PUNCT.search(quote.text)
+    return replace(quote, text=quote.text[: m.start()]) if m else None
+
+
+def _with_end_punctuation(check: QuoteCheck, quote: Quote) -> QuoteCheck:
+    status = Status.NORMALIZED if check.status is Status.EXACT else check.status
+    rules = (*check.normalizations, END_PUNCTUATION)
+    return replace(check, quote=quote, status=status, normalizations=rules)
+
+
 def verify(quotes: Sequence[Quote], library: Library) -> tuple[QuoteCheck, ...]:
     """One verdict per quote, in the order given."""
     plans = [_plan(q) for q in quotes]
+    trimmed = [None if t is None else _plan(t) for t in map(_end_trimmed, quotes)]
     checked = [not p.quote.single and _word_count(p.bare) >= MIN_CHECKED_WORDS for p in plans]
     # Rare words go into the same single scan, for every quote that could become a near
     # miss: a second pass over a large library would cost more than the extra hits do.
     weak = [_weak_needles(p) if c else [] for p, c in zip(plans, checked, strict=True)]
-    needles = set().union(*(p.needles for p in plans), *weak)
+    needles = set().union(*(p.needles for p in plans), *(t.needles for t in trimmed if t), *weak)
     hits = scan(library, sorted(needles))
     titles = _Titles.of(library)
     out = []
     told = ""  # the unlisted names last reported: once per group of quotes
-    for plan, is_checked, rare in zip(plans, checked, weak, strict=True):
-        check = _found(plan, library, hits, titles) or _miss(plan, library, hits, rare, is_checked)
+    for plan, short, is_checked, rare in zip(plans, trimmed, checked, weak, strict=True):
+        check = _found(plan, library, hits, titles)
+        if check is None and short is not None:
+            found = _found(short, library, hits, titles)
+            check = found and _with_end_punctuation(found, plan.quote)
+        if check is None:
+            # A near miss is aligned without the end punctuation too: it is never the change.
+            check = replace(_miss(short or plan, library, hits, rare, is_checked), quote=plan.quote)
         check, told = _unlisted(check, library, told)
         if plan.quote.unbalanced:
             check = _unbalanced(check)
@@ -649,6 +715,29 @@ def _source_indexes(library: Library, matches: Sequence[Match]) -> list[int]:
     return [i for i, s in enumerate(library.sources) if s.id in ids]
 
 
+_WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+_LINE_END_HYPHEN = re.compile(r"(?<=[a-z])[-\u00ad][ \t]*\n[ \t]*(?=[a-z])")
+
+
+def _line_end_compound(quote: Quote, near: Nearest, library: Library) -> QuoteCheck | None:
+    """A compound broken at its own hyphen at a line end (``state-`` / ``owned`` in a PDF
+    text), which the hyphenation rule joined as ``stateowned``: the quotation's
+    ``state-owned`` is the source's word. Judged on the near miss alone, with the hyphens
+    inside words left out on both sides; ``None`` when that does not make them equal."""
+    if not _LINE_END_HYPHEN.search(near.text) or not _WORD_HYPHEN.search(quote.text):
+        return None
+    if quote.attributed_to not in (None, near.source):
+        return None
+    draft = _WORD_HYPHEN.sub("", normal_form(quote.text))
+    source = _WORD_HYPHEN.sub("", normal_form(near.text, ALL_RULES))
+    at = source.find(draft)
+    if not draft or at < 0 or not _whole_words(source, at, at + len(draft)):
+        return None
+    si = next(i for i, s in enumerate(library.sources) if s.id == near.source)
+    match = Match(near.source, near.start, near.end, library[si].passage_id(near.start))
+    return QuoteCheck(quote, Status.NORMALIZED, (match,), ("hyphenation",))
+
+
 def _miss(
     plan: _Plan, library: Library, hits: Hits, weak: Sequence[str], checked: bool
 ) -> QuoteCheck:
@@ -662,6 +751,9 @@ def _miss(
         score = near[0] if near else 0.0
         return QuoteCheck(quote, Status.NOT_FOUND, score=score, note=NOT_IN_SOURCES)
     score, nearest, diff, _ = near
+    compound = _line_end_compound(quote, nearest, library)
+    if compound is not None:
+        return compound
     status = Status.ALTERED if score >= ALTERED_THRESHOLD else Status.NOT_FOUND
     return QuoteCheck(quote, status, nearest=nearest, score=score, diff=diff)
 
