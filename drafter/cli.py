@@ -208,7 +208,7 @@ _QUOTE_STYLE = click.option(
     help="How single quotes are read: us = scare quotes and terms; british = quotation "
     "marks (single outside, double inside); auto = british when a single-quoted span reads "
     "as a quotation (six words or more, or after a colon or 'she said') "
-    "[default: the profile's quote_style, auto for the bundled one].",
+    "[default: auto; british when the newsletter profile says so].",
 )
 
 
@@ -271,7 +271,7 @@ def check(
 
     output = _output(output, old_out)
     library = _library_path(use_library, library_path)
-    style = quote_style or _profile().quote_style
+    style = quote_style or _profile().checking_style
     if len(drafts) > 1 or drafts[0].is_dir():
         _check_many(drafts, sources, library, fmt, output, replace, strict, jobs, style)
         return
@@ -422,7 +422,7 @@ def render(
         library=library,
         fetch=fetch,
         allow_private=allow_private,
-        quote_style=quote_style or _profile().quote_style,
+        quote_style=quote_style or _profile().checking_style,
     )
     if read_draft_text(draft) != text:
         # What is rendered must be what was checked (a lead-in edited meanwhile could make

@@ -51,9 +51,18 @@ class Profile:
     title: str
     sign_off: str = ""
     disclaimer: str = ""
-    quote_style: str = "auto"  # "us" | "british" | "auto": marks drafted with; how check reads
+    quote_style: str = "auto"  # "us" | "british" | "auto": the marks drafted with
     model: str = ""  # the default model ("" for drafter's own); model selection reads it
     origin: str = "bundled"  # where it was read from, for messages (not a TOML key)
+
+    @property
+    def checking_style(self) -> str:
+        """How a check reads single quotes under this profile: ``british`` when it says so,
+        else ``auto``. A ``drafter.toml`` may arrive with a stranger's folder, so it may make
+        the check stricter (single quotes read as quotations) but never looser: ``us``
+        (single quotes as terms, never failing) is for the marks drafter writes, and only
+        the editor's own ``--quote-style us`` reads a draft that way."""
+        return "british" if self.quote_style == "british" else "auto"
 
     @property
     def quote_marks(self) -> tuple[str, str]:

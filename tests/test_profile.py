@@ -172,7 +172,9 @@ def test_profile_values_are_data_never_templates(
 def test_the_profile_quote_style_is_how_check_reads_single_quotes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No --quote-style: the working folder's profile decides; the option still wins."""
+    """No --quote-style: a British profile reads single quotes as quotations; a profile can
+    never switch the check off (a received folder's drafter.toml saying "us" still gets
+    auto); the editor's own option wins."""
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "src.md").write_text("The lab will open in June.\n", encoding="utf-8")
@@ -183,5 +185,7 @@ def test_the_profile_quote_style_is_how_check_reads_single_quotes(
     (tmp_path / "drafter.toml").write_text(
         'name = "W"\ntitle = "{headline}"\nquote_style = "us"\n', encoding="utf-8"
     )
-    assert json.loads(run(*args).stdout)["quote_style"] == "us"
-    assert json.loads(run(*args, "--quote-style", "british").stdout)["quote_style"] == "british"
+    us_profile = json.loads(run(*args).stdout)
+    assert us_profile["quote_style"] == "british"  # auto: the 14-word sentence is a quotation
+    assert us_profile["summary"]["failed"] == 1  # and it is not in the source
+    assert json.loads(run(*args, "--quote-style", "us").stdout)["quote_style"] == "us"

@@ -195,7 +195,7 @@ def _finish(
     write_atomic(draft_path, frontmatter.dump(meta, assembled.markdown), overwrite=overwrite)
 
     checked_at = clock()
-    result = check_draft(draft_path, [], quote_style=profile.quote_style)
+    result = check_draft(draft_path, [], quote_style=profile.checking_style)
     check_seconds = clock() - checked_at
 
     report_md = folder / "report.md"

@@ -34,7 +34,7 @@ def problems(
     resolved = compose.resolve(answer, passages, sources, profile)
     assembled = compose.assemble(resolved, profile=profile)
     checks = verify(
-        extract(assembled.markdown, sources, first_line=1, style=profile.quote_style),
+        extract(assembled.markdown, sources, first_line=1, style=profile.checking_style),
         build(sources),
     )
     seen = {p.block for p in structural}
