@@ -116,10 +116,12 @@ def decode(data: bytes, shown: str) -> tuple[str, str | None]:
                 raise InputError(
                     shown, f"starts with a {encoding} mark but is not valid {encoding}"
                 ) from None
-    wide = utf16_without_mark(data)
-    if wide is not None:
-        return data.decode(wide), f"{shown}: not UTF-8; read as UTF-16 ({wide[-2:].upper()})"
     if b"\x00" in data[:65536]:
+        # UTF-16 saved without a byte-order mark is full of NULs, as a binary file is (and
+        # valid UTF-8 all the same): only a text with NULs is worth the closer look.
+        wide = utf16_without_mark(data)
+        if wide is not None:
+            return data.decode(wide), f"{shown}: not UTF-8; read as UTF-16 ({wide[-2:].upper()})"
         raise InputError(shown, "looks like a binary file (it contains NUL bytes), not text")
     try:
         return data.decode("utf-8"), None
