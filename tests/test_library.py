@@ -434,3 +434,26 @@ def test_a_short_quote_of_common_words_is_found_among_near_lookalikes(tmp_path: 
     q = _check_one(tmp_path, lib, "we will do it")
     assert q["status"] == "exact"
     assert q["matches"] == [{"source": "target", "start": 97, "end": 110, "passage": "target:p01"}]
+
+
+def test_opening_waits_out_a_lock_the_busy_handler_does_not_cover(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite can answer "database is locked" at once (no busy handler) while another
+    drafter is making the same library: the open tries again instead of calling the file
+    "not a usable drafter library" (seen under load in test_two_processes_adding_at_once)."""
+    from drafter.sources import library as library_module
+
+    real = library_module.Library._set_up
+    calls = []
+
+    def locked_twice(self: Library, read_only: bool, create: bool) -> None:
+        calls.append(1)
+        if len(calls) <= 2:
+            raise sqlite3.OperationalError("database is locked")
+        real(self, read_only, create)
+
+    monkeypatch.setattr(library_module.Library, "_set_up", locked_twice)
+    with Library(tmp_path / "lib.sqlite", create=True) as lib:
+        assert lib.entries() == []
+    assert len(calls) == 3

@@ -29,6 +29,7 @@ import itertools
 import os
 import re
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -187,6 +188,27 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     return db
 
 
+def _retry_locked(db: sqlite3.Connection, step: Callable[[], None]) -> None:
+    """Run ``step``, again while SQLite says "database is locked", for up to the busy timeout.
+
+    Two drafter processes opening a new library at once can get SQLITE_BUSY without the busy
+    handler being consulted (switching the journal to WAL, a read lock that cannot be
+    upgraded), and then the open failed as "not a usable drafter library" (seen under load in
+    tests/test_library.py::test_two_processes_adding_at_once). Each step is idempotent.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Library:
     """An open source library. Use as a context manager, or call ``close``."""
 
@@ -214,21 +236,24 @@ class Library:
             raise InputError(shown, f"cannot open the source library ({exc})") from None
         try:
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._refuse_unusable(create)  # before anything is written to the file
-            if read_only and self._version() != SCHEMA_VERSION:
-                raise InputError(
-                    shown, "is read-only and made by an older drafter; it cannot be upgraded"
-                )
-            if not read_only:
-                self.db.execute("PRAGMA journal_mode = WAL")
-                self.db.execute("PRAGMA foreign_keys = ON")
-                self._migrate()
+            _retry_locked(self.db, lambda: self._set_up(read_only, create))
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise InputError(shown, f"is not a usable drafter library ({exc})") from None
         except BaseException:
             self.db.close()
             raise
+
+    def _set_up(self, read_only: bool, create: bool) -> None:
+        self._refuse_unusable(create)  # before anything is written to the file
+        if read_only and self._version() != SCHEMA_VERSION:
+            raise InputError(
+                str(self.path), "is read-only and made by an older drafter; it cannot be upgraded"
+            )
+        if not read_only:
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
 
     def __enter__(self) -> Library:
         return self
