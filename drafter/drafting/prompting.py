@@ -17,7 +17,6 @@ prompt cache instead of paying for it again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Any
 from drafter.drafting.compose import Problem
 from drafter.drafting.contracts import Contract
 from drafter.models import Passage, Source
+from drafter.sources.ids import sha256
 
 EPHEMERAL = {"type": "ephemeral"}
 PROMPT_FILES = (
@@ -86,10 +86,6 @@ class Prompts:
     system: str
     exemplar: str
     hashes: tuple[tuple[str, str], ...]
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def load_prompts() -> Prompts:
