@@ -24,7 +24,6 @@ from drafter.errors import (
 
 if TYPE_CHECKING:
     from drafter.profile import Profile
-    from drafter.sources.ingest import Snapshot
     from drafter.sources.library import Entry, Library
 
 
@@ -945,11 +944,7 @@ def sources_add(
         linked = [link for link in links if link not in refs]
         for ref in [*refs, *linked]:
             try:
-                snap = (
-                    _fetch_link(ref, allow_private)
-                    if ref in linked
-                    else load_snapshot(ref, allow_private=allow_private)
-                )
+                snap = load_snapshot(ref, allow_private=allow_private)
             except DrafterError as exc:
                 click.echo(f"drafter: error: {exc}", err=True)
                 failed += 1
@@ -979,12 +974,6 @@ def sources_add(
         sys.exit(EXIT_BAD_INPUT)
 
 
-def _fetch_link(url: str, allow_private: bool) -> Snapshot:
-    from drafter.checker.web import fetch_link
-
-    return fetch_link(url, allow_private=allow_private)
-
-
 @sources.command("refresh")
 @click.argument("ids", nargs=-1, metavar="[ID…]")
 @click.option("--all", "every", is_flag=True, help="Refresh every source added from a URL.")
@@ -1004,6 +993,7 @@ def sources_refresh(
     are still refreshed; the exit code is 2 if any failed.
     """
     from drafter.errors import UsageError
+    from drafter.sources.ingest import load_snapshot
 
     library = _old_library(library, old_library)
     if bool(ids) == every:
@@ -1012,7 +1002,7 @@ def sources_refresh(
     with _open(library) as lib:
         for entry in lib.web_sources(ids):
             try:
-                snap = _fetch_link(entry.origin, allow_private)
+                snap = load_snapshot(entry.origin, allow_private=allow_private)
                 added = lib.add(snap)
             except DrafterError as exc:
                 click.echo(f"drafter: error: {exc}", err=True)

@@ -115,7 +115,7 @@ def follow_links(
     warnings = [] if links else [f"{shown}: --follow-links: its lead-ins link no web page"]
     for link in links:
         try:
-            snap = fetch_link(link, allow_private=allow_private)
+            snap = ingest.load_snapshot(link, allow_private=allow_private)
         except InputError as exc:
             failed.append(f"link not checked: {exc}")
             continue
@@ -129,13 +129,6 @@ def follow_links(
                 stored = lib.source(lib.add(snap).entry.id)
                 sources.append(replace(stored, url=link))
     return sources, failed, warnings
-
-
-def fetch_link(url: str, *, allow_private: bool = False) -> ingest.Snapshot:
-    """The one place a draft's link is fetched (for ``--follow-links``, ``sources add
-    --from`` and ``sources refresh``). ``allow_private`` is for the address guard of
-    ``sources.fetch`` (loopback and private addresses are refused unless it is set)."""
-    return ingest.load_snapshot(url, allow_private=allow_private)
 
 
 # --- drift: quotes no longer in the newest version of a source the draft pins ------------
