@@ -3,7 +3,10 @@ whatever its place in the library."""
 
 from __future__ import annotations
 
-from drafter.checker.index import build
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from drafter.checker.index import build, scan
 from drafter.checker.verify import verify
 from drafter.models import Kind, Quote, Source, Status
 from drafter.sources.ids import sha256
@@ -29,3 +32,35 @@ def test_a_near_miss_late_in_a_large_library_is_located_in_its_article() -> None
     (check,) = verify([Quote("q1", QUOTE, 1, Kind.BLOCK)], build([*decoys, true]))
     assert check.status is Status.ALTERED
     assert check.nearest is not None and check.nearest.source == "true"
+
+
+def _every_start(text: str, needle: str) -> list[int]:
+    """The reference: every start of ``needle`` in ``text``, overlapping ones included."""
+    out, at = [], text.find(needle)
+    while at >= 0:
+        out.append(at)
+        at = text.find(needle, at + 1)
+    return out
+
+
+# Letters that make overlaps likely, accented and wide characters (byte offsets differ from
+# character offsets in UTF-8), and characters that mean something to a pattern syntax.
+_SCAN_ALPHABET = "aab é中—“ (.*\\"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet=_SCAN_ALPHABET, max_size=30), min_size=1, max_size=4),
+    st.lists(st.text(alphabet=_SCAN_ALPHABET, min_size=1, max_size=4), min_size=1, max_size=6),
+)
+def test_the_scan_finds_every_place_str_find_finds(texts: list[str], needles: list[str]) -> None:
+    library = build(_source(f"s{i}", t) for i, t in enumerate(texts))
+    hits = scan(library, needles)
+    for needle in set(needles):
+        expected = {}
+        for si in range(len(library)):
+            starts = _every_start(library.normal_text(si), needle)
+            if starts:
+                expected[si] = starts
+        assert {si: sorted(s) for si, s in hits.at(needle).items()} == expected
+        assert hits.total(needle) == sum(len(s) for s in expected.values())

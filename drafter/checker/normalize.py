@@ -172,6 +172,16 @@ def _scanners(rules: frozenset[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in _event_parts(rules, scanning=True))
 
 
+def _can_occur(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether a scanner can match ``text`` at all: each needs its first character (a
+    non-ASCII one for the last), and a ``str`` search for it runs at memory speed where the
+    regex engine tests every position (the non-ASCII class: most of a normalisation's time)."""
+    first = pattern.pattern[0]
+    if first == "[":
+        return not text.isascii()
+    return (first if first != " " else "  ") in text
+
+
 _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 
 
@@ -267,6 +277,8 @@ def _event_spans(text: str, rules: frozenset[str]) -> list[tuple[int, int, bool]
     spans = []
     spaced_dashes = DASHES in rules and WHITESPACE in rules
     for pattern in _scanners(rules):
+        if not _can_occur(pattern, text):
+            continue
         for m in pattern.finditer(text):
             a, b = m.span()
             if unicodedata.combining(text[a]) and a > 0:
@@ -320,23 +332,34 @@ def _char(c: str, rules: frozenset[str]) -> str:
     return unicodedata.normalize("NFKC", c)
 
 
-# The characters news text has most, replaced first: once they are gone a text is often
-# ASCII, and then looking for any other non-ASCII character in it costs nothing.
-_COMMON = "\u201c\u201d\u2019\u2018\u2014\u2013\u00a0\n"
+# The characters news text has most, replaced first: once they (and the ASCII controls the
+# whitespace rule turns into spaces) are gone, a text is most often ASCII, and ``isascii``
+# (one C pass) settles that none of the other sixty characters is in it.
+_COMMON = "\u201c\u201d\u2019\u2018\u2014\u2013\u00a0"
 
 
 @cache
-def _pairs(rules: frozenset[str]) -> tuple[tuple[str, str], ...]:
+def _pairs(
+    rules: frozenset[str],
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """The table's (character, replacement) pairs: ASCII and common ones, then the rest."""
     pairs = [(chr(code), new) for code, new in _table(rules).items()]
-    pairs.sort(key=lambda p: _COMMON.find(p[0]) % (len(_COMMON) + 1))
-    return tuple(pairs)
+    first = [p for p in pairs if p[0].isascii() or p[0] in _COMMON]
+    first.sort(key=lambda p: _COMMON.find(p[0]))
+    return tuple(first), tuple(p for p in pairs if p not in first)
 
 
 def _translate(text: str, rules: frozenset[str]) -> str:
     # str.translate with a dict costs a Python lookup per character (0.3 s a MB); one
     # str.replace per character that occurs is a C scan each, ten times faster, and as fast
     # on a short quote as the table would be: one path for every length.
-    for old, new in _pairs(rules):
+    first, rest = _pairs(rules)
+    for old, new in first:
+        if old in text:
+            text = text.replace(old, new)
+    if text.isascii():
+        return text
+    for old, new in rest:
         if old in text:
             text = text.replace(old, new)
     return text
