@@ -342,8 +342,10 @@ def check_draft(
             doc.body, str(draft), kept_pages, allow_private=allow_private
         )
         warnings += failed + link_warnings
-    local = [Path(p) for p in source_paths if not ingest.is_url(p)]
-    explicit = {Path(usable_path(p)).resolve() for p in local}
+    explicit: set[Path] = set()
+    if doc.meta.get("sources"):  # resolving every --source file costs a stat a folder
+        local = [Path(p) for p in source_paths if not ingest.is_url(p)]
+        explicit = {Path(usable_path(p)).resolve() for p in local}
     paths = [*source_paths, *ingest.draft_source_paths(draft, doc.meta, explicit)]
     unique = list(dict.fromkeys(p if ingest.is_url(p) else source_key(p) for p in paths))
     urls, skipped = _urls_to_fetch(doc.meta, library, fetch)

@@ -138,7 +138,8 @@ def _event_parts(rules: frozenset[str], scanning: bool = False) -> list[str]:
     dash (see ``_scanners``); otherwise it takes the spaces before it too."""
     parts = []
     if DASHES in rules and WHITESPACE in rules:
-        parts.append(r"-[ -]*" if scanning else r" *-[ -]*")
+        # Scanning, a hyphen between two letters ("start-up") is not even matched.
+        parts.append(r"-(?:(?<= -)|(?=[ -]))[ -]*" if scanning else r" *-[ -]*")
     elif DASHES in rules:
         parts.append(r"--+")
     if WHITESPACE in rules:
@@ -281,7 +282,17 @@ def _event_spans(text: str, rules: frozenset[str]) -> list[tuple[int, int, bool]
             continue
         for m in pattern.finditer(text):
             a, b = m.span()
-            if unicodedata.combining(text[a]) and a > 0:
+            first = text[a]
+            if first == "-" and spaced_dashes:  # the common spots first: dashes, space runs
+                while a > 0 and text[a - 1] == " ":
+                    a -= 1
+                if b - a > 1:
+                    spans.append((a, b))
+                continue
+            if first == " ":
+                spans.append((a, b))
+                continue
+            if unicodedata.combining(first) and a > 0:
                 a -= 1  # a combining accent is composed with the letter before it
             if text[a] == "<":
                 while a > 0 and text[a - 1] in " \t":
@@ -367,9 +378,8 @@ def _translate(text: str, rules: frozenset[str]) -> str:
 
 def _replacement(token: str, rules: frozenset[str]) -> str:
     first = token[0]
-    dash_entity = DASHES in rules and _DASH_ENTITY_RE.search(token)
-    if first == " " or first == "-" or dash_entity:
-        if "-" in token or dash_entity:
+    if first == " " or first == "-" or (DASHES in rules and _DASH_ENTITY_RE.search(token)):
+        if "-" in token or (DASHES in rules and _DASH_ENTITY_RE.search(token)):
             return "-"  # spaces around a dash, and runs of dashes, are one plain hyphen
         return " "
     if first == "<":
@@ -454,7 +464,11 @@ def normalize(text: str, rules: Iterable[str] = TEXT_RULES) -> Normalized:
             token = translated[a:b]
             # A lone spot was matched in its context, so it is rewritten as matched;
             # overlapping spots are worked out on their own text.
-            if UNICODE in ruleset and any(unicodedata.combining(c) for c in token):
+            if (
+                UNICODE in ruleset
+                and not token.isascii()
+                and any(unicodedata.combining(c) for c in token)
+            ):
                 new = unicodedata.normalize("NFKC", token)  # "e" + U+0301 is "é"
             elif overlapped:
                 new = events.sub(lambda m: _replacement(m.group(), ruleset), token)
@@ -519,7 +533,7 @@ def _cut(text: str, cuts: Iterable[tuple[int, int]]) -> str:
 # A run of spaces and dashes is one hyphen if it holds a dash, else one space. Each pattern
 # starts with a literal, so the engine skips ahead in C instead of stopping at every space.
 _QUICK_SPACES = re.compile(r"  +")
-_QUICK_DASH = re.compile(r"-[ -]*")
+_QUICK_DASH = re.compile(r"-[ -]+")  # a lone hyphen ("start-up") is already its normal form
 
 
 def normal_text(text: str, rules: Iterable[str] = TEXT_RULES) -> str:
@@ -548,4 +562,6 @@ def normal_text(text: str, rules: Iterable[str] = TEXT_RULES) -> str:
         # Entities and <br> tags (a space, with the spaces around it): the full path.
         return normalize(text, ruleset).text
     # Spaces to one, a dash and what follows it to one hyphen, then the one space before it.
-    return _QUICK_DASH.sub("-", _QUICK_SPACES.sub(" ", quick)).replace(" -", "-")
+    if "  " in quick:  # a str search is faster than the regex engine's when there is none
+        quick = _QUICK_SPACES.sub(" ", quick)
+    return _QUICK_DASH.sub("-", quick).replace(" -", "-")

@@ -33,17 +33,17 @@ OUTSIDE_ARTICLE = (
 def saved_pages(sources: Sequence[Source], library: Path | None) -> dict[str, bytes]:
     """The original HTML bytes behind sources that were extracted from a page, by the
     sha256 of the extracted text: a saved ``.html`` file, or the library's stored page."""
-    from drafter.sources.library import Library
-
     pages: dict[str, bytes] = {}
     for src in sources:
-        if src.path and Path(src.path).suffix.lower() in ingest.HTML_SUFFIXES:
+        if src.path.lower().endswith(tuple(ingest.HTML_SUFFIXES)):
             try:
                 pages[src.sha256] = Path(src.path).read_bytes()
             except OSError:
                 continue
     missing = [s for s in sources if s.sha256 not in pages]
     if library is not None and missing and library.exists():
+        from drafter.sources.library import Library  # sqlite3: only when there is one
+
         with Library(library) as lib:
             for src in missing:
                 for entry in lib.by_sha256(src.sha256):
@@ -59,12 +59,12 @@ def outside_article(
     """Failing quotes that the saved page has outside the article trafilatura extracted
     (a caption it dropped, a box, a list) get a note saying so: the checker's own rules,
     run again over the whole text the page shows."""
-    from drafter.sources.html import decode_html, visible_text
-    from drafter.sources.ids import sha256
-
     failing = [i for i, c in enumerate(checks) if c.status in (Status.ALTERED, Status.NOT_FOUND)]
     if not failing or not pages:
         return tuple(checks)
+    from drafter.sources.html import decode_html, visible_text
+    from drafter.sources.ids import sha256
+
     shown = []
     for src in sources:
         if src.sha256 in pages:
