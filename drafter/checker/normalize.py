@@ -149,6 +149,7 @@ _LINE_MARK = re.compile(r"\n[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+(?=\S)")
 # every position, ten times slower); the hyphen and its letter are looked behind, over up to
 # _BLANKS blanks before the newline. A longer run of blanks is looked behind as such and
 # walked back over in Python (``_line_end_hyphens``), so that any number of blanks is taken.
+# The first look-behind is a quick test: most lines end in a letter or a stop.
 _BLANKS = 16
 _HYPHENATED = re.compile(
     r"\n(?<=[-\u00ad \t]\n)(?:"
@@ -221,8 +222,9 @@ def _spans(matches: Iterable[re.Match[str]]) -> Iterator[tuple[int, int]]:
 
 def _leftmost(patterns: tuple[re.Pattern[str], ...], text: str) -> Iterator[re.Match[str]]:
     """``finditer`` of the alternation of ``patterns``, whose matches are never empty and
-    start with different characters (so that at most one matches at a place): each pattern
-    starts with a literal the engine skips ahead to, their alternation with a set of them."""
+    start with different characters (so that at most one matches at a place). Each pattern
+    starts with a literal the engine skips ahead to; their alternation would start with a
+    set of characters, which it tests at every position."""
     found = [p.search(text) for p in patterns]
     while True:
         live = [m for m in found if m is not None]
@@ -255,10 +257,9 @@ def _citations(text: str) -> Iterator[tuple[int, int]]:
 
 @cache
 def _deleters(rules: frozenset[str]) -> tuple[tuple[str, _Finder], ...]:
-    """(a character the markup cannot go without, its pattern) for the markup a reader never
-    sees; named groups: only those go. A pattern runs only on a text that holds its
-    character: most of a news library has no ``*`` or backtick, and a pattern that starts
-    with a look-behind makes the regex engine stop at every position."""
+    """(a character the markup cannot go without, what finds the spans it takes out) for the
+    markup a reader never sees; named groups: only those go. A pattern runs only on a text
+    that holds its character: most of a news library has no ``*`` or backtick."""
     parts: list[tuple[str, str | tuple[str, ...]]] = []
     finders: list[tuple[str, _Finder]] = []
     if MARKUP in rules:
