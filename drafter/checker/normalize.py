@@ -29,7 +29,7 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -86,35 +86,51 @@ def _table(rules: frozenset[str]) -> dict[int, str]:
 
 
 _DASH_ENTITY = r"&(?:mdash|ndash|minus|#8211|#8212|#8722);"
+# Each deleter pattern starts with a literal character, its look-behind after it: the regex
+# engine skips ahead to that character in C, where a leading look-behind or character set
+# makes it try every position (ten to thirty times slower on a large source).
 # Emphasis and code spans may run over a line break, not over a blank line.
 _EMPHASIS_STAR = (
-    r"(?<!\*)(?P<o1>\*{1,3})(?=[^\s*])(?:[^*\n]|\n(?!\n))*?(?<=[^\s*])(?P<c1>(?P=o1))(?!\*)"
+    r"(?P<o1>\*(?<!\*\*)\*{0,2})(?=[^\s*])(?:[^*\n]|\n(?!\n))*?(?<=[^\s*])(?P<c1>(?P=o1))(?!\*)"
 )
 _EMPHASIS_UNDERSCORE = (
-    r"(?<![\w_])(?P<o2>_{1,3})(?=[^\s_])(?:[^_\n]|\n(?!\n))*?(?<=[^\s_])(?P<c2>(?P=o2))(?![\w_])"
+    r"(?P<o2>_(?<![\w_]_)_{0,2})(?=[^\s_])(?:[^_\n]|\n(?!\n))*?(?<=[^\s_])(?P<c2>(?P=o2))(?![\w_])"
 )
 
 
-_CODE_SPAN = r"(?<!`)(?P<o3>`+)(?=[^`\n])(?:[^`\n]|\n(?!\n))*?(?<=[^`\n])(?P<c3>(?P=o3))(?!`)"
+_CODE_SPAN = r"(?P<o3>`(?<!``)`*)(?=[^`\n])(?:[^`\n]|\n(?!\n))*?(?<=[^`\n])(?P<c3>(?P=o3))(?!`)"
 # {ref}`text <target>`, :doc:`text <target>`, {ref}`target`: the reader sees the text.
 # A target written ``~pkg.mod.Name`` shows its last part only (Sphinx): ``Name``.
+# Two patterns, one per first character, found as their alternation would be (``_leftmost``).
+_ROLE_REST = r"(?:~(?:\w+\.)*)?)[^`<\n]*?(?P<c4>[ \t]*<[^>`\n]*>`|`)"
 _ROLE = (
-    r"(?P<o4>(?:\{[\w:.+-]+\}`|(?<![\w`]):[\w:.+-]+:`)(?:~(?:\w+\.)*)?)[^`<\n]*?"
-    r"(?P<c4>[ \t]*<[^>`\n]*>`|`)"
+    r"(?P<o4>\{[\w:.+-]+\}`" + _ROLE_REST,
+    r"(?P<o4>:(?<![\w`]:)[\w:.+-]+:`" + _ROLE_REST,
 )
 # Glued to the word or punctuation before it: "town,[3] and", "fact.[citation needed]",
 # "a note[^1]", "town,¹ and"; a numbered marker may have a space before it ("fact [3] here")
 # and may list or span numbers, as papers cite ("trend [7, 8]", "studies [4–6]").
-_CITATION = (
-    r"(?<=[^\s\[\]])(?: ?\[\d{1,4}(?:[ \t]*[,\u2013\u2014-][ \t]*\d{1,4})*\]"
-    r"|\[(?:[a-z]|note \d+|n \d+|citation needed|"
+# Found from its "[": a match whose look-behind saw a space takes that space too
+# (``_citations``).
+_NUMBERED = r"\d{1,4}(?:[ \t]*[,\u2013\u2014-][ \t]*\d{1,4})*\]"
+_NAMED = (
+    r"(?:[a-z]|note \d+|n \d+|citation needed|"
     r"clarification needed|better source needed|verification needed|failed verification|"
-    r"page needed|dubious|who\?|when\?|which\?|according to whom\?|\^[^\]\s]{1,20})\])+(?![(\[])"
+    r"page needed|dubious|who\?|when\?|which\?|according to whom\?|\^[^\]\s]{1,20})\]"
 )
-_SUPERSCRIPT_CITATION = r"(?<=[^\s\d¹²³⁴⁵⁶⁷⁸⁹⁰])[¹²³⁴⁵⁶⁷⁸⁹⁰]+(?![\w¹²³⁴⁵⁶⁷⁸⁹⁰])"
+_CITATION = (
+    rf"\[(?:(?<=[^\s\[\]]\[)(?:{_NUMBERED}|{_NAMED})|(?<=[^\s\[\]] \[){_NUMBERED})"
+    rf"(?: ?\[{_NUMBERED}|\[{_NAMED})*(?![(\[])"
+)
+_SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+# A run of superscript digits, found from its first one: one pattern per digit.
+_SUPERSCRIPT_CITATION = {
+    d: rf"{d}(?<=[^\s\d{_SUPERSCRIPTS}]{d})[{_SUPERSCRIPTS}]*(?![\w{_SUPERSCRIPTS}])"
+    for d in _SUPERSCRIPTS
+}
 _AUTOLINK = r"(?P<o5><)(?:https?|mailto):[^>\s]+(?P<c5>>)"
 _REFERENCE_LINK = r"(?P<o6>\[)[^\[\]\n]+(?P<c6>\]\[[^\[\]\n]*\])"
-_RST_LINK = r"(?<![\w`:}])(?P<o7>`)[^`<\n]+?(?P<c7>[ \t]*<[^>`\n]+>`__?)"
+_RST_LINK = r"(?P<o7>`(?<![\w`:}]`))[^`<\n]+?(?P<c7>[ \t]*<[^>`\n]+>`__?)"
 # ](target), ](target "title"), ](<target with spaces>), and a target with parentheses
 # of its own (a Wikipedia address: /wiki/Parsing_(computing)). Each alternative starts with
 # its own character, so the pattern cannot backtrack.
@@ -129,8 +145,28 @@ _BLOCK_MARK = re.compile(r"(?m)^[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+(?=\S)
 # block marks and line-end hyphens, a soft hyphen) has nothing for the first pass to cut.
 _NOTHING_TO_CUT = re.compile(r"[^*_`\\<\[\]\n\u00ad¹²³⁴⁵⁶⁷⁸⁹⁰(]*")
 _LINE_MARK = re.compile(r"\n[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6}|>)[ \t]+(?=\S)")
-# The hyphen first, its letter looked behind: the engine skips ahead to hyphens in C.
-_HYPHENATED = re.compile(r"[-\u00ad](?<=[a-z][-\u00ad])[ \t]*\n[ \t]*(?=[a-z])")
+# Found from the newline, a literal the engine skips ahead to in C (a hyphen set is tested at
+# every position, ten times slower); the hyphen and its letter are looked behind, over up to
+# _BLANKS blanks before the newline. A longer run of blanks is looked behind as such and
+# walked back over in Python (``_line_end_hyphens``), so that any number of blanks is taken.
+# The first look-behind is a quick test: most lines end in a letter or a stop.
+_BLANKS = 16
+_HYPHENATED = re.compile(
+    r"\n(?<=[-\u00ad \t]\n)(?:"
+    + "|".join(rf"(?<=[a-z][-\u00ad][ \t]{{{k}}}\n)" for k in range(_BLANKS + 1))
+    + rf"|(?<=[ \t]{{{_BLANKS + 1}}}\n))[ \t]*(?=[a-z])"
+)
+
+
+def _line_end_hyphens(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of a hyphen after a letter, the blanks and line end after it and the blanks
+    that start the next line, which starts with a letter: ``power-\n ful``."""
+    for m in _HYPHENATED.finditer(text):
+        a = m.start()
+        while a > 0 and text[a - 1] in " \t":
+            a -= 1
+        if a > 1 and text[a - 1] in "-\u00ad" and "a" <= text[a - 2] <= "z":
+            yield a - 1, m.end()
 
 
 def _event_parts(rules: frozenset[str], scanning: bool = False) -> list[str]:
@@ -183,16 +219,60 @@ def _can_occur(pattern: re.Pattern[str], text: str) -> bool:
     return (first if first != " " else "  ") in text
 
 
-_SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+_Finder = Callable[[str], Iterable[tuple[int, int]]]
+
+
+def _spans(matches: Iterable[re.Match[str]]) -> Iterator[tuple[int, int]]:
+    """What each match takes out: its named groups, or all of it when it has none."""
+    for m in matches:
+        if m.re.groupindex:
+            yield from (m.span(g) for g in m.re.groupindex if m.start(g) >= 0)
+        else:
+            yield m.span()
+
+
+def _leftmost(patterns: tuple[re.Pattern[str], ...], text: str) -> Iterator[re.Match[str]]:
+    """``finditer`` of the alternation of ``patterns``, whose matches are never empty and
+    start with different characters (so that at most one matches at a place). Each pattern
+    starts with a literal the engine skips ahead to; their alternation would start with a
+    set of characters, which it tests at every position."""
+    found = [p.search(text) for p in patterns]
+    while True:
+        live = [m for m in found if m is not None]
+        if not live:
+            return
+        first = min(live, key=lambda m: m.start())
+        yield first
+        end = first.end()
+        found = [
+            m if m is None or m.start() >= end else p.search(text, end)
+            for p, m in zip(patterns, found, strict=True)
+        ]
+
+
+def _finder(*patterns: str) -> _Finder:
+    compiled = tuple(re.compile(p) for p in patterns)
+    if len(compiled) == 1:
+        return lambda text: _spans(compiled[0].finditer(text))
+    return lambda text: _spans(_leftmost(compiled, text))
+
+
+_CITATION_RE = re.compile(_CITATION)
+
+
+def _citations(text: str) -> Iterator[tuple[int, int]]:
+    for m in _CITATION_RE.finditer(text):
+        a = m.start()  # > 0: a character is looked behind
+        yield (a - 1 if text[a - 1] == " " else a), m.end()
 
 
 @cache
-def _deleters(rules: frozenset[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(a character the markup cannot go without, its pattern) for the markup a reader never
-    sees; named groups: only those go. A pattern runs only on a text that holds its
-    character: most of a news library has no ``*`` or backtick, and a pattern that starts
-    with a look-behind makes the regex engine stop at every position."""
-    parts: list[tuple[str, str]] = []
+def _deleters(rules: frozenset[str]) -> tuple[tuple[str, _Finder], ...]:
+    """(a character the markup cannot go without, what finds the spans it takes out) for the
+    markup a reader never sees; named groups: only those go. A pattern runs only on a text
+    that holds its character: most of a news library has no ``*`` or backtick."""
+    parts: list[tuple[str, str | tuple[str, ...]]] = []
+    finders: list[tuple[str, _Finder]] = []
     if MARKUP in rules:
         # Emphasis is a pair of delimiters around text; a lone "*" (a footnote mark in
         # "5%*") is the source's own character and stays.
@@ -211,13 +291,15 @@ def _deleters(rules: frozenset[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
             ("<", r"<(?!https?:|mailto:|[bB][rR]\b)[a-zA-Z/!][^>\n]*>"),
         ]
     if CITATIONS in rules:
-        parts += [("[", _CITATION), *((c, _SUPERSCRIPT_CITATION) for c in _SUPERSCRIPTS)]
+        parts += list(_SUPERSCRIPT_CITATION.items())
+        finders.append(("[", _citations))
     if CALLS in rules:
         # Sphinx shows :func:`connect` as "connect()": a quotation of the page has the
         # parentheses, one of the source file has not. Empty ones after a name go on both
         # sides (the parentheses first, the name looked behind: the engine skips ahead).
         parts.append(("()", r"\(\)(?<=\w\(\))(?!\w)"))
-    return tuple((key, re.compile(p)) for key, p in parts)
+    finders += [(key, _finder(*p) if isinstance(p, tuple) else _finder(p)) for key, p in parts]
+    return tuple(finders)
 
 
 def _deletions(text: str, rules: frozenset[str]) -> list[tuple[int, int]]:
@@ -236,22 +318,14 @@ def _deletions(text: str, rules: frozenset[str]) -> list[tuple[int, int]]:
                 if m is not None:
                     spans.append(m.span())
     if HYPHENATION in rules and "\n" in text and ("-" in text or "\u00ad" in text):
-        spans += [m.span() for m in _HYPHENATED.finditer(text)]
-    done: set[str] = set()
+        spans += _line_end_hyphens(text)
     firsts: dict[str, bool] = {}  # a one-character search is several times faster than "]("
-    for key, pattern in _deleters(rules):
-        if pattern.pattern in done:
-            continue
+    for key, find in _deleters(rules):
         if key[0] not in firsts:
             firsts[key[0]] = key[0] in text
         if not firsts[key[0]] or (len(key) > 1 and key not in text):
             continue
-        done.add(pattern.pattern)
-        for m in pattern.finditer(text):
-            if pattern.groupindex:
-                spans += [m.span(g) for g in pattern.groupindex if m.start(g) >= 0]
-            else:
-                spans.append(m.span())
+        spans += find(text)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for a, b in spans:
