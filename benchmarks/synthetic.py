@@ -1,7 +1,8 @@
 """A seeded generator of news-like articles and of drafts quoting them, for benchmarks.
 
 Text has what real articles have and what the checker must cope with: curly quotes around
-direct speech, apostrophes, em dashes, numbers, names, paragraphs of a few sentences.
+direct speech, apostrophes, em dashes, hyphenated compounds, numbers, names, paragraphs of a
+few sentences.
 """
 
 from __future__ import annotations
@@ -88,6 +89,8 @@ class Generator:
                 out.append(str(rng.randint(2, 2030)))
             elif r < 0.5:
                 out.append(rng.choice(self.names) + "’s")
+            elif r < 0.515:  # a hyphenated compound, as in "state-owned" or "long-term"
+                out.append(f"{rng.choice(self.words)}-{rng.choice(self.words)}")
             else:
                 out.append(rng.choice(self.words))
         return " ".join(out)

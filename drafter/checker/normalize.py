@@ -302,8 +302,11 @@ def _deleters(rules: frozenset[str]) -> tuple[tuple[str, _Finder], ...]:
     return tuple(finders)
 
 
-def _deletions(text: str, rules: frozenset[str]) -> list[tuple[int, int]]:
-    """Sorted, disjoint spans of ``text`` that the first pass takes out."""
+def _deletions(
+    text: str, rules: frozenset[str], superscripts: bool = True
+) -> list[tuple[int, int]]:
+    """Sorted, disjoint spans of ``text`` that the first pass takes out. ``superscripts``:
+    whether the text may hold superscript digits (``False`` saves ten searches of it)."""
     if _NOTHING_TO_CUT.fullmatch(text) and not (MARKUP in rules and _BLOCK_MARK.match(text)):
         return []  # most texts checked are short quotes and windows with no key at all
     spans: list[tuple[int, int]] = []
@@ -321,6 +324,8 @@ def _deletions(text: str, rules: frozenset[str]) -> list[tuple[int, int]]:
         spans += _line_end_hyphens(text)
     firsts: dict[str, bool] = {}  # a one-character search is several times faster than "]("
     for key, find in _deleters(rules):
+        if not superscripts and key in _SUPERSCRIPT_CITATION:
+            continue
         if key[0] not in firsts:
             firsts[key[0]] = key[0] in text
         if not firsts[key[0]] or (len(key) > 1 and key not in text):
@@ -525,12 +530,13 @@ def normalize(text: str, rules: Iterable[str] = TEXT_RULES) -> Normalized:
     """Apply ``rules`` (names from ``RULES``) to ``text``."""
     ruleset = frozenset(rules)
     inner: Normalized | None = None
-    if ruleset & {MARKUP, CITATIONS, HYPHENATION, CALLS}:
-        cuts = _deletions(text, ruleset)
+    translated = _translate(text, ruleset)
+    if ruleset & _DELETING:
+        # Translation leaves superscripts as they are: an ASCII result has none.
+        cuts = _deletions(text, ruleset, superscripts=not translated.isascii())
         if cuts:
             inner = _rebuild(text, ((a, b, "") for a, b in cuts))
-            text = inner.text
-    translated = _translate(text, ruleset)
+            translated = _translate(inner.text, ruleset)
     events = _events(ruleset)
 
     def edits() -> Iterable[tuple[int, int, str]]:
@@ -622,14 +628,13 @@ def normal_text(text: str, rules: Iterable[str] = TEXT_RULES) -> str:
     ruleset = frozenset(rules)
     if not {DASHES, WHITESPACE} <= ruleset:
         return normalize(text, ruleset).text
-    plain = text
+    quick = _translate(text, ruleset)
     if ruleset & _DELETING:
         # The first pass of ``normalize`` (markup, citation markers, line-end hyphens out),
         # without its offset map: most of a library has none of them, and cuts nothing.
-        cuts = _deletions(text, ruleset)
+        cuts = _deletions(text, ruleset, superscripts=not quick.isascii())
         if cuts:
-            plain = _cut(text, cuts)
-    quick = _translate(plain, ruleset)
+            quick = _translate(_cut(text, cuts), ruleset)
     if ELLIPSIS in ruleset and "\u2026" in quick:
         quick = quick.replace("\u2026", "...")
     if not quick.isascii() or (MARKUP in ruleset and ("&" in quick or "<" in quick)):

@@ -66,7 +66,12 @@ def read_bytes(path: Path) -> bytes:
         if info.st_size > MAX_FILE_BYTES:
             raise InputError(shown, _too_large(info.st_size))
         with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(MAX_FILE_BYTES + 1)  # a file growing while read stops at the cap
+            # Asking for the cap would make Python allocate 100 MB for every file; its size
+            # (and one byte more, to see it grow) is read first, and a growing file is read
+            # on, up to the cap.
+            data = f.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += f.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as exc:
         raise InputError(shown, f"cannot read: {exc.strerror or exc}") from None
     finally:
