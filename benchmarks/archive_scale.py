@@ -43,10 +43,12 @@ _PAPERS = ("Gazette", "Post", "Herald", "Ledger", "Times", "Chronicle", "Observe
 def build(root: Path, articles: int, posts: int, quotes: int, seed: int = 11) -> None:
     gen = Generator(seed)
     rng = random.Random(seed + 1)
-    lib = root / "articles"
+    # The articles sit in a folder inside the posts' folder, as a newsletter keeps them: a
+    # draft's front matter may name only files inside the draft's own folder (DESIGN.md §
+    # Trust), so "../articles" would be refused.
     out = root / "posts"
-    lib.mkdir(parents=True)
-    out.mkdir(parents=True)
+    lib = out / "articles"
+    lib.mkdir(parents=True)  # and the posts' folder around it
     papers = [f"The {n} {p}" for n in gen.names[:60] for p in _PAPERS[:2]]
     meta: list[tuple[str, str, list[str]]] = []
     for i in range(articles):
@@ -63,7 +65,7 @@ def build(root: Path, articles: int, posts: int, quotes: int, seed: int = 11) ->
         week = n // 10
         pool = [(week * 24 + k) % articles for k in range(24)]
         chosen = rng.sample(pool, 4)
-        lines = ["---", "sources:"] + [f"  - path: ../articles/a{a:05d}.md" for a in chosen]
+        lines = ["---", "sources:"] + [f"  - path: articles/a{a:05d}.md" for a in chosen]
         lines += ["---", "", f"# Post {n}", ""]
         for q in range(quotes):
             group = q * 4 // quotes  # quotes in four groups, one per article

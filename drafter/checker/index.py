@@ -100,6 +100,13 @@ class Library:
             self._kept[i] = index_source(self.sources[i])
         return self._kept[i]
 
+    def candidate(self, i: int) -> Indexed:
+        """Source ``i`` indexed, without keeping it: a near miss's candidate places are
+        aligned against once and most of them lose, so keeping every one would hold a
+        normal form of half the sources a large check touches (10 MB at 100 MB)."""
+        kept = self._kept.get(i)
+        return kept if kept is not None else index_source(self.sources[i])
+
     @cached_property
     def size(self) -> int:
         """Characters in all sources (asked once per quote that nothing resembles)."""

@@ -546,14 +546,14 @@ def _nearest(plan: _Plan, library: Library, hits: Hits, weak: Sequence[str]) -> 
         ]
     if not groups and library.size <= SMALL_LIBRARY:
         # Nothing shares even a rare word; in a small library, align against each source.
-        groups = [(0.0, si, 0, len(library[si].norm.text)) for si in range(len(library))]
+        groups = [(0.0, si, 0, len(library.normal_text(si))) for si in range(len(library))]
     # The best alignment wins, but the place the rare chunks point to gets a head start:
     # "Paragraph 160969: …" with one word changed is nearer to paragraph 160969 than to a
     # paragraph 0 that shares every common phrase, even if the characters say otherwise.
     top = max((g[0] for g in groups[:CANDIDATES]), default=0.0) or 1.0
     best, best_key = None, -1.0
     for votes, si, lo, hi in groups[:CANDIDATES]:
-        got = _align(plan, library[si], lo, hi)
+        got = _align(plan, library.candidate(si), lo, hi)
         if got is not None and got[0] + VOTE_BONUS * votes / top > best_key:
             best, best_key = got, got[0] + VOTE_BONUS * votes / top
     return best

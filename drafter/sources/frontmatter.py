@@ -139,6 +139,30 @@ class _NoAliasDumper(yaml.SafeDumper):
         return True
 
 
+_FENCE_BYTES = re.compile(_FENCE.pattern.encode(), re.DOTALL)
+
+
+def split_utf8(data: bytes) -> Document | None:
+    """``split`` of a file's bytes that are UTF-8 with front matter: the head and the body
+    decoded apart, because slicing the body off the decoded whole costs as much again as
+    decoding it (a copy, and a scan for its widest character: 0.14 s per 100 MB).
+
+    ``None`` when the bytes have no front matter, are not UTF-8, or have a carriage return
+    anywhere (the fence is found after line ends are made ``\n``, and a ``\r`` further on
+    can change which fence that is): then the caller decodes the whole and calls ``split``.
+    Raises ``FrontMatterError`` as ``split`` does."""
+    m = _FENCE_BYTES.match(data)
+    if m is None or b"\r" in data:
+        return None
+    try:
+        head = data[: m.end()].decode("utf-8")
+        body = str(memoryview(data)[m.end() :], "utf-8")
+    except UnicodeDecodeError:
+        return None
+    doc = split(head)
+    return Document(doc.meta, body, doc.body_line, doc.body_offset)
+
+
 def dump(meta: dict[str, Any], body: str) -> str:
     """The document with ``meta`` as front matter (keys kept in the given order)."""
     head = yaml.dump(meta, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100)

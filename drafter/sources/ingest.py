@@ -38,6 +38,7 @@ META_FIELDS = ("title", "publication", "short_name", "url", "author", "date")
 # The largest file drafter reads (a source, a draft, notes): a long article is well under
 # 1 MB, but a whole book or an archive dump as one source (50 MB is tested) still works.
 MAX_FILE_BYTES = 100 * 1024 * 1024
+SNIFF_BYTES = 65536  # how much of a file is looked at for NUL bytes (UTF-16 or binary)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -121,7 +122,7 @@ def decode(data: bytes, shown: str) -> tuple[str, str | None]:
                 raise InputError(
                     shown, f"starts with a {encoding} mark but is not valid {encoding}"
                 ) from None
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data[:SNIFF_BYTES]:
         # UTF-16 saved without a byte-order mark is full of NULs, as a binary file is (and
         # valid UTF-8 all the same): only a text with NULs is worth the closer look.
         wide = utf16_without_mark(data)
@@ -153,6 +154,13 @@ def source_from_text(
         doc = frontmatter.split(text)
     except frontmatter.FrontMatterError as exc:
         raise InputError(path or fallback_id, str(exc)) from None
+    return source_from_document(doc, path=path, fallback_id=fallback_id, fmt=fmt)
+
+
+def source_from_document(
+    doc: frontmatter.Document, *, path: str = "", fallback_id: str = "", fmt: str = "text"
+) -> Source:
+    """A ``Source`` from a document split from its front matter."""
     meta = {k: "" if doc.meta.get(k) is None else str(doc.meta[k]).strip() for k in META_FIELDS}
     # The file's name is what the user typed, so it makes the most predictable id. A
     # front-matter id is untrusted text like any other: it becomes a file name in `draft`.
@@ -170,10 +178,19 @@ def load_source(path: Path) -> tuple[Source, str | None]:
 
 
 def _text_source(path: Path, data: bytes) -> tuple[Source, str | None]:
+    fmt = "markdown" if path.suffix.lower() in MARKDOWN_SUFFIXES else "text"
+    # UTF-8 with front matter (most of a writer's sources): head and body decoded apart.
+    # NUL bytes go the long way, where ``decode`` tells UTF-16 from a binary file.
+    if data.startswith(b"---") and b"\x00" not in data[:SNIFF_BYTES]:
+        try:
+            doc = frontmatter.split_utf8(data)
+        except frontmatter.FrontMatterError as exc:
+            raise InputError(str(path), str(exc)) from None
+        if doc is not None:
+            return source_from_document(doc, path=str(path), fallback_id=path.stem, fmt=fmt), None
     text, warning = decode_text(data, str(path))
     if not text.strip():
         raise InputError(str(path), "is empty: a source needs text to quote")
-    fmt = "markdown" if path.suffix.lower() in MARKDOWN_SUFFIXES else "text"
     return source_from_text(text, path=str(path), fallback_id=path.stem, fmt=fmt), warning
 
 
