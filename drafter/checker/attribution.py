@@ -75,7 +75,7 @@ def _fold(text: str) -> str:
     return low
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per name of every source: thousands
 class _Name:
     source_id: str
     words: tuple[str, ...]  # as written, for the case check
@@ -155,7 +155,9 @@ class Names:
                 if len(value) >= 2:
                     words = tuple(value.split())
                     key = " ".join(words).lower()
-                    keyed.setdefault(key, []).append(_Name(s.id, words, any_case, article))
+                    # A name matched in any case is never compared word for word.
+                    kept = () if any_case else words
+                    keyed.setdefault(key, []).append(_Name(s.id, kept, any_case, article))
             if s.title.strip():
                 self.titles.add(" ".join(s.title.split()).casefold())
             url = bare_url(s.url)
