@@ -102,8 +102,8 @@ class Library:
 
     def candidate(self, i: int) -> Indexed:
         """Source ``i`` indexed, without keeping it: a near miss's candidate places are
-        aligned against once and most of them lose, so keeping every one would hold a
-        normal form of half the sources a large check touches (10 MB at 100 MB)."""
+        aligned against once and most of them lose; kept, each would hold its source's
+        normal form (50 KB for an article) to the end of the check."""
         kept = self._kept.get(i)
         return kept if kept is not None else index_source(self.sources[i])
 
