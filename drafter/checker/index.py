@@ -30,6 +30,11 @@ from drafter.models import Source
 from drafter.sources.chunk import passage_at, spans
 
 MAX_HITS = 200  # places kept per needle and source
+# Hyperscan's literal API refuses a pattern over 16,000 bytes (a long block quote is one
+# needle), and these bindings end a pattern at its first NUL byte (a NUL past the first
+# 64 KB of a source is kept as text), so "a\0b" would be searched as "a". Such needles are
+# rare and are searched with str.find instead.
+_LITERAL_MAX_BYTES = 16_000
 
 
 @dataclass(frozen=True)
@@ -153,14 +158,10 @@ def scan(library: Library, needles: Sequence[str]) -> Hits:
     if not wanted:
         return hits
     patterns = [n.encode("utf-8", "surrogatepass") for n in wanted]
-    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    database.compile(
-        expressions=patterns,
-        ids=list(range(len(patterns))),
-        elements=len(patterns),
-        flags=0,
-        literal=True,
-    )
+    fast = [k for k, p in enumerate(patterns) if len(p) <= _LITERAL_MAX_BYTES and b"\0" not in p]
+    database = _literal_database([patterns[k] for k in fast], fast) if fast else None
+    taken = set(fast) if database is not None else set()
+    slow = [k for k in range(len(wanted)) if k not in taken]
     ends: list[tuple[int, int]] = []
 
     def on_match(k: int, _start: int, end: int, _flags: int, _context: object) -> None:
@@ -169,14 +170,18 @@ def scan(library: Library, needles: Sequence[str]) -> Hits:
     totals = hits.totals
     for si in range(len(library.sources)):
         text = library.normal_text(si)
-        data = text.encode("utf-8", "surrogatepass")
-        ends.clear()
-        database.scan(data, match_event_handler=on_match)
-        if not ends:
+        starts: list[tuple[int, int]] = []
+        if database is not None:
+            data = text.encode("utf-8", "surrogatepass")
+            ends.clear()
+            database.scan(data, match_event_handler=on_match)
+            starts = [(k, end - len(patterns[k])) for k, end in ends]
+            if starts and len(data) != len(text):
+                starts = _char_offsets(data, starts)
+        for k in slow:
+            starts.extend((k, s) for s in _every_start(text, wanted[k]))
+        if not starts:
             continue
-        starts = [(k, end - len(patterns[k])) for k, end in ends]
-        if len(data) != len(text):
-            starts = _char_offsets(data, starts)
         found: defaultdict[str, list[int]] = defaultdict(list)
         for k, start in starts:
             needle = wanted[k]
@@ -187,6 +192,29 @@ def scan(library: Library, needles: Sequence[str]) -> Hits:
         for needle, spots in found.items():
             hits.spots[needle][si] = spots
     return hits
+
+
+def _literal_database(patterns: list[bytes], ids: list[int]) -> hyperscan.Database | None:
+    """A Hyperscan block database of ``patterns`` as literals, or None if Hyperscan refuses
+    them (the caller then searches every needle with str.find: slower, same places)."""
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        database.compile(
+            expressions=patterns, ids=ids, elements=len(patterns), flags=0, literal=True
+        )
+    except hyperscan.error:
+        return None
+    return database
+
+
+def _every_start(text: str, needle: str) -> list[int]:
+    """Every start of ``needle`` in ``text``, overlapping ones included, as Hyperscan
+    reports them."""
+    out, at = [], text.find(needle)
+    while at >= 0:
+        out.append(at)
+        at = text.find(needle, at + 1)
+    return out
 
 
 def _char_offsets(data: bytes, starts: list[tuple[int, int]]) -> list[tuple[int, int]]:
