@@ -30,6 +30,12 @@ from drafter.models import Source
 from drafter.sources.chunk import passage_at, spans
 
 MAX_HITS = 200  # places kept per needle and source
+# Candidates of near misses kept after they lose, newest last: as many as a near miss is
+# aligned against (``verify.CANDIDATES``). The quotes of one draft near-miss the same few
+# articles (a wire story carried by three papers), and indexing each losing one again for
+# every quote made 30 quotes against 3 x 3 MB twenty times slower; a few normal forms are
+# not half the library.
+RECENT_CANDIDATES = 3
 # Hyperscan's literal API refuses a pattern over 16,000 bytes (a long block quote is one
 # needle), and these bindings end a pattern at its first NUL byte (a NUL past the first
 # 64 KB of a source is kept as text), so "a\0b" would be searched as "a". Such needles are
@@ -84,6 +90,7 @@ class Library:
 
     sources: tuple[Source, ...]
     _kept: dict[int, Indexed] = field(default_factory=dict, compare=False, repr=False)
+    _recent: dict[int, Indexed] = field(default_factory=dict, compare=False, repr=False)
     # Normal forms made once for the checks of one run (``drafter check`` on many drafts),
     # by ``shared_key``; read, never added to here, so that memory stays one source deep.
     shared: dict[tuple[str, str], str] | None = field(default=None, compare=False, repr=False)
@@ -102,15 +109,25 @@ class Library:
 
     def __getitem__(self, i: int) -> Indexed:
         if i not in self._kept:
-            self._kept[i] = index_source(self.sources[i])
+            recent = self._recent.pop(i, None)
+            self._kept[i] = recent if recent is not None else index_source(self.sources[i])
         return self._kept[i]
 
     def candidate(self, i: int) -> Indexed:
-        """Source ``i`` indexed, without keeping it: a near miss's candidate places are
-        aligned against once and most of them lose, so keeping every one would hold a
-        normal form of half the sources a large check touches (10 MB at 100 MB)."""
+        """Source ``i`` indexed, kept only among the last ``RECENT_CANDIDATES``: a near
+        miss's candidate places are aligned against and most of them lose, so keeping every
+        one would hold a normal form of half the sources a large check touches (10 MB at
+        100 MB)."""
         kept = self._kept.get(i)
-        return kept if kept is not None else index_source(self.sources[i])
+        if kept is not None:
+            return kept
+        made = self._recent.pop(i, None)
+        if made is None:
+            made = index_source(self.sources[i])
+        self._recent[i] = made
+        if len(self._recent) > RECENT_CANDIDATES:
+            del self._recent[next(iter(self._recent))]
+        return made
 
     @cached_property
     def size(self) -> int:
