@@ -200,3 +200,16 @@ def test_utf16_without_a_byte_order_mark(tmp_path: Path, encoding: str) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["passages"][0]["text"] == text
     assert f"{source}: not UTF-8; read as UTF-16" in result.stderr
+
+
+@pytest.mark.parametrize("label", ["rot13", "base64", "hex", "zip", "idna", "undefined"])
+@pytest.mark.parametrize("where", ["meta", "header"])
+def test_a_charset_that_is_no_text_encoding_is_passed_over(label: str, where: str) -> None:
+    # Python's codecs know these names, but decoding with them raises LookupError or
+    # UnicodeError: a page (or a server's header) naming one was a traceback.
+    from drafter.sources.html import decode_html
+
+    meta = f'<meta charset="{label}">' if where == "meta" else ""
+    page = f"<html><head>{meta}</head><body><p>Café “quoted”.</p></body></html>".encode()
+    header = label if where == "header" else None
+    assert "Café “quoted”." in decode_html(page, header)

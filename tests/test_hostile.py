@@ -25,6 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drafter import fsutil
+from drafter.checker import normalize
 from drafter.cli import main
 from drafter.sources import fetch, frontmatter, ids, ingest
 
@@ -546,6 +547,23 @@ def test_hostile_front_matter_is_one_line(tmp_path: Path, name: str, role: str) 
         else ["check", hostile, "--source", EXAMPLE / "scmp.md"]
     )
     one_line(cli(*args), 2, str(hostile), "front matter", words)
+
+
+@pytest.mark.parametrize(
+    "entity", ["&#1114112;", "&#x110000;", "&#xD800;", "&#0;", "&#x0;", "&#" + "9" * 5000 + ";"]
+)
+def test_a_numeric_entity_that_is_no_character_is_read_as_html_reads_it(
+    tmp_path: Path, entity: str
+) -> None:
+    # A code point past U+10FFFF, a surrogate or NUL is U+FFFD to a browser; normalising it
+    # was a ValueError traceback from `drafter check` (chr, or int of over 4,300 digits).
+    source = tmp_path / "source.md"
+    source.write_text(f"{SOURCE_TEXT}\n\nA stray {entity} here.\n", encoding="utf-8")
+    draft = tmp_path / "draft.md"
+    draft.write_text(QUOTE + "\n", encoding="utf-8")
+    result = cli("check", draft, "--source", source)
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert normalize.normalize(f"A {entity} b", normalize.ALL_RULES).text == "A \ufffd b"
 
 
 def test_drafters_own_front_matter_never_uses_aliases() -> None:

@@ -30,6 +30,17 @@ from drafter.models import Source
 from drafter.sources.chunk import passage_at, spans
 
 MAX_HITS = 200  # places kept per needle and source
+# Candidates of near misses kept after they lose, newest last: as many as a near miss is
+# aligned against (``verify.CANDIDATES``). The quotes of one draft near-miss the same few
+# articles (a wire story carried by three papers), and indexing each losing one again for
+# every quote made 30 quotes against 3 x 3 MB twenty times slower; a few normal forms are
+# not half the library.
+RECENT_CANDIDATES = 3
+# Hyperscan's literal API refuses a pattern over 16,000 bytes (a long block quote is one
+# needle), and these bindings end a pattern at its first NUL byte (a NUL past the first
+# 64 KB of a source is kept as text), so "a\0b" would be searched as "a". Such needles are
+# rare and are searched with str.find instead.
+_LITERAL_MAX_BYTES = 16_000
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,7 @@ class Library:
 
     sources: tuple[Source, ...]
     _kept: dict[int, Indexed] = field(default_factory=dict, compare=False, repr=False)
+    _recent: dict[int, Indexed] = field(default_factory=dict, compare=False, repr=False)
     # Normal forms made once for the checks of one run (``drafter check`` on many drafts),
     # by ``shared_key``; read, never added to here, so that memory stays one source deep.
     shared: dict[tuple[str, str], str] | None = field(default=None, compare=False, repr=False)
@@ -97,15 +109,26 @@ class Library:
 
     def __getitem__(self, i: int) -> Indexed:
         if i not in self._kept:
-            self._kept[i] = index_source(self.sources[i])
+            recent = self._recent.pop(i, None)
+            self._kept[i] = recent if recent is not None else index_source(self.sources[i])
         return self._kept[i]
 
     def candidate(self, i: int) -> Indexed:
-        """Source ``i`` indexed, without keeping it: a near miss's candidate places are
-        aligned against once and most of them lose; kept, each would hold its source's
-        normal form (50 KB for an article) to the end of the check."""
+        """Source ``i`` indexed, kept only among the last ``RECENT_CANDIDATES``: a near
+        miss's candidate places are aligned against and most of them lose; kept to the end
+        of the check, each would hold its source's normal form (50 KB for an article), and
+        not kept at all, the same few (a story three papers carry) would be indexed again
+        for every quote."""
         kept = self._kept.get(i)
-        return kept if kept is not None else index_source(self.sources[i])
+        if kept is not None:
+            return kept
+        made = self._recent.pop(i, None)
+        if made is None:
+            made = index_source(self.sources[i])
+        self._recent[i] = made
+        if len(self._recent) > RECENT_CANDIDATES:
+            del self._recent[next(iter(self._recent))]
+        return made
 
     @cached_property
     def size(self) -> int:
@@ -153,14 +176,10 @@ def scan(library: Library, needles: Sequence[str]) -> Hits:
     if not wanted:
         return hits
     patterns = [n.encode("utf-8", "surrogatepass") for n in wanted]
-    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    database.compile(
-        expressions=patterns,
-        ids=list(range(len(patterns))),
-        elements=len(patterns),
-        flags=0,
-        literal=True,
-    )
+    fast = [k for k, p in enumerate(patterns) if len(p) <= _LITERAL_MAX_BYTES and b"\0" not in p]
+    database = _literal_database([patterns[k] for k in fast], fast) if fast else None
+    taken = set(fast) if database is not None else set()
+    slow = [k for k in range(len(wanted)) if k not in taken]
     ends: list[tuple[int, int]] = []
 
     def on_match(k: int, _start: int, end: int, _flags: int, _context: object) -> None:
@@ -169,14 +188,18 @@ def scan(library: Library, needles: Sequence[str]) -> Hits:
     totals = hits.totals
     for si in range(len(library.sources)):
         text = library.normal_text(si)
-        data = text.encode("utf-8", "surrogatepass")
-        ends.clear()
-        database.scan(data, match_event_handler=on_match)
-        if not ends:
+        starts: list[tuple[int, int]] = []
+        if database is not None:
+            data = text.encode("utf-8", "surrogatepass")
+            ends.clear()
+            database.scan(data, match_event_handler=on_match)
+            starts = [(k, end - len(patterns[k])) for k, end in ends]
+            if starts and len(data) != len(text):
+                starts = _char_offsets(data, starts)
+        for k in slow:
+            starts.extend((k, s) for s in _every_start(text, wanted[k]))
+        if not starts:
             continue
-        starts = [(k, end - len(patterns[k])) for k, end in ends]
-        if len(data) != len(text):
-            starts = _char_offsets(data, starts)
         found: defaultdict[str, list[int]] = defaultdict(list)
         for k, start in starts:
             needle = wanted[k]
@@ -187,6 +210,29 @@ def scan(library: Library, needles: Sequence[str]) -> Hits:
         for needle, spots in found.items():
             hits.spots[needle][si] = spots
     return hits
+
+
+def _literal_database(patterns: list[bytes], ids: list[int]) -> hyperscan.Database | None:
+    """A Hyperscan block database of ``patterns`` as literals, or None if Hyperscan refuses
+    them (the caller then searches every needle with str.find: slower, same places)."""
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        database.compile(
+            expressions=patterns, ids=ids, elements=len(patterns), flags=0, literal=True
+        )
+    except hyperscan.error:
+        return None
+    return database
+
+
+def _every_start(text: str, needle: str) -> list[int]:
+    """Every start of ``needle`` in ``text``, overlapping ones included, as Hyperscan
+    reports them."""
+    out, at = [], text.find(needle)
+    while at >= 0:
+        out.append(at)
+        at = text.find(needle, at + 1)
+    return out
 
 
 def _char_offsets(data: bytes, starts: list[tuple[int, int]]) -> list[tuple[int, int]]:

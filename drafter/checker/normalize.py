@@ -397,10 +397,16 @@ _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'", "nbsp":
 
 def _entity(token: str) -> str:
     body = token[1:-1]
-    if body.startswith("#x") or body.startswith("#X"):
-        return chr(int(body[2:], 16))
     if body.startswith("#"):
-        return chr(int(body[1:]))
+        hexadecimal = body[1:2] in ("x", "X")
+        digits = (body[2:] if hexadecimal else body[1:]).lstrip("0") or "0"
+        # A reader sees U+FFFD for a number that is no character (past U+10FFFF, a
+        # surrogate, NUL), as HTML reads it. Eight digits pass U+10FFFF in either base, and
+        # int() refuses a decimal one of over 4,300.
+        code = int(digits, 16 if hexadecimal else 10) if len(digits) <= 8 else -1
+        if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000:
+            return chr(code)
+        return "\ufffd"
     if body in _ENTITIES:
         return _ENTITIES[body]
     import html  # only for rare named entities

@@ -150,7 +150,10 @@ def decode_html(data: bytes, header_charset: str | None = None, shown: str = "")
         if codec:
             # A page whose bytes do not fit its declared charset still has an article in it;
             # a replacement character in an odd spot is better than no source at all.
-            return data.decode(codec, errors="replace")
+            try:
+                return data.decode(codec, errors="replace")
+            except (LookupError, UnicodeError):
+                pass  # a codec that is no text encoding (rot13, base64, idna): as if unnamed
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
