@@ -186,16 +186,31 @@ def _finish(
     started: float,
     previous: Path | None = None,
     profile: Profile = RTZ,
+    settled: bool = True,
 ) -> Outcome:
+    """Write ``draft.md``, check it as written, and write the report and ``run.json``.
+
+    ``settled``: whether ``answer`` has been through ``repair`` (a model's answer has).
+    The offline drafter's has not: its draft is written and checked first, and only when
+    that check finds something failing is the answer settled (``repair.settle``, exactly as
+    before a write) and, if that removed a block, written and checked again. The draft that
+    passes, the common case, is checked once (issue 13)."""
     from drafter.checker.check import check_draft
 
-    resolved = compose.resolve(answer, passages, sources, profile)
-    assembled = compose.assemble(resolved, note=note, profile=profile)
-    meta = {"title": assembled.title, **meta}
-    write_atomic(draft_path, frontmatter.dump(meta, assembled.markdown), overwrite=overwrite)
+    def write(answer: compose.Answer, overwrite: bool) -> None:
+        resolved = compose.resolve(answer, passages, sources, profile)
+        assembled = compose.assemble(resolved, note=note, profile=profile)
+        text = frontmatter.dump({"title": assembled.title, **meta}, assembled.markdown)
+        write_atomic(draft_path, text, overwrite=overwrite)
 
+    write(answer, overwrite)
     checked_at = clock()
     result = check_draft(draft_path, [], quote_style=profile.checking_style)
+    if not settled and not repair.written_draft_passes(answer, passages, result.checks):
+        answer, removed = repair.settle(answer, passages, sources, profile)
+        if removed:
+            write(answer, overwrite=True)  # over the draft this run has just written
+            result = check_draft(draft_path, [], quote_style=profile.checking_style)
     check_seconds = clock() - checked_at
 
     report_md = folder / "report.md"
@@ -385,7 +400,9 @@ def run_draft(
         answer = offline_drafter.draft(
             sources, list(passages.values()), job.angle, job.number, job.profile
         )
-        answer, removed = repair.settle(answer, passages, sources, job.profile)
+        # Not settled here: ``_finish`` checks the written draft first (``settled=False``).
+        removed: tuple[compose.Problem, ...] = ()
+        settled = False
         run.update({"drafted_by": "offline", "model": None, "prompts": {}})
         drafted_by = "offline"
         note = "drafter offline draft: replace every [TK: …] slot with your own words."
@@ -422,6 +439,7 @@ def run_draft(
         answer, removed = _ask_model(folder, run, first, passages, sources, session, job.profile)
         answer = compose.house_title(answer, job.number, job.profile)
         drafted_by, note, calls = model, "", session.calls
+        settled = True
     meta["drafter"] = {"drafted_by": drafted_by, "number": job.number, "angle": job.angle}
     return _finish(
         profile=job.profile,
@@ -440,6 +458,7 @@ def run_draft(
         drafted_by=drafted_by,
         clock=clock,
         started=started,
+        settled=settled,
     )
 
 

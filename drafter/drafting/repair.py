@@ -3,8 +3,10 @@
 ``problems`` assembles an answer in memory and runs the checker on it; ``model_answer`` asks
 the model once and, if anything fails, once more with exactly what failed and the checker's
 evidence; ``settle`` removes whatever still fails, and the removed blocks are listed in the
-report (``report_section``). Invariant 1 is kept here: quotations the model types in its own
-commentary, lead-ins or title are checked like any other quote.
+report (``report_section``). The offline drafter's answer is checked as the written draft
+first, and settled only when that check fails (``written_draft_passes``). Invariant 1 is
+kept here: quotations the model types in its own commentary, lead-ins or title are checked
+like any other quote.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from drafter.drafting import compose, prompting
 from drafter.drafting.session import Session
-from drafter.models import Passage, Source
+from drafter.models import Passage, QuoteCheck, Source
 from drafter.profile import RTZ, Profile
 
 
@@ -62,6 +64,20 @@ def settle(
         numbers = [n for i, n in enumerate(numbers) if i not in gone]
         answer = compose.drop(answer, failed, profile)
     return answer, tuple(sorted(removed, key=lambda p: p.block))
+
+
+def written_draft_passes(
+    answer: compose.Answer, passages: Mapping[str, Passage], checks: Sequence[QuoteCheck]
+) -> bool:
+    """Whether an answer not yet through ``problems`` needs no settling, judged from the
+    check of the draft as written (``checks``, from ``check_draft``): no block is bad before
+    any check, and every quote in the file passes.
+
+    The file's body is this answer's assembly, checked against the snapshots of the same
+    sources, so a quote that fails ``problems`` fails there too; this asks more (every quote
+    in the file, not just those in the blocks and title), so when it says yes ``settle``
+    would remove nothing, and the one check of the file does for both."""
+    return not compose.block_problems(answer, passages) and all(c.passed() for c in checks)
 
 
 def model_answer(
