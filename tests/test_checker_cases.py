@@ -98,6 +98,8 @@ def test_case(case: Case, tmp_path: Path) -> None:
                 assert near is None and q["diff"] is None, label
             else:
                 assert near and near["text"].startswith(extra["nearest"]), f"{label}\n{near}"
+        if "diff" in extra:
+            assert q["diff"] and extra["diff"] in q["diff"], f"{label}\ndiff: {q['diff']}"
         if "left-out" in extra:
             got_left = [r["source_text"] for r in q.get("replacements", []) if r["bracket"] == "…"]
             assert extra["left-out"] in got_left, f"{label}\nleft out: {got_left}"

@@ -12,9 +12,11 @@ entities, autolinks' brackets, reference and reStructuredText links, documentati
 (``town,[3]``, ``town,¹``, ``note[^1]``), a word hyphenated across a line end
 (``power-\nful``) and invisible format characters (Unicode category Cf).
 
-Two passes: the markup a reader never sees is taken out first (``_deletions``), then the
-text rules run on what is left, so that a dash or a space run is judged by its visible
-neighbours (``a `--since` option`` is ``a --since option``). The offset maps compose.
+Two passes: the markup a reader never sees is taken out first (``_deletions``), and
+entities for a space or a dash decoded (``_spacing_entities``), then the text rules run on
+what is left, so that a dash or a space run is judged by its visible neighbours
+(``a `--since` option`` is ``a --since option``, ``was&nbsp;&mdash;&nbsp;frankly`` is
+``was-frankly`` as ``was — frankly`` is). The offset maps compose.
 
 Why it is built this way: sources can be 100 MB. Equal-length substitutions (curly quotes,
 dash variants, exotic spaces) go through ``str.translate`` at C speed and move no offset;
@@ -31,7 +33,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 # Rule names as they appear in reports, in the order they are listed.
 MARKUP = "markup"
@@ -85,7 +87,12 @@ def _table(rules: frozenset[str]) -> dict[int, str]:
     return table
 
 
-_DASH_ENTITY = r"&(?:mdash|ndash|minus|#8211|#8212|#8722);"
+# An HTML character reference: named, decimal, or hexadecimal with either case of x.
+_ENTITY = r"&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);"
+_ENTITY_RE = re.compile(_ENTITY)
+# What an entity decoded in the first pass may stand for: a space or a dash (see
+# ``_spacing_entities``).
+_SPACING = frozenset(" -" + DASH_CHARS + SPACE_CHARS)
 # Each deleter pattern starts with a literal character, its look-behind after it: the regex
 # engine skips ahead to that character in C, where a leading look-behind or character set
 # makes it try every position (ten to thirty times slower on a large source).
@@ -181,9 +188,8 @@ def _event_parts(rules: frozenset[str], scanning: bool = False) -> list[str]:
     if WHITESPACE in rules:
         parts.append(r"  +")  # two literal spaces: the engine can skip ahead to them
     if MARKUP in rules:
-        if DASHES in rules and WHITESPACE in rules:
-            parts.append(_DASH_ENTITY + r"[ -]*" if scanning else r" *" + _DASH_ENTITY + r"[ -]*")
-        parts.append(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+        # Entities for a space or a dash were decoded in the first pass; the rest here.
+        parts.append(_ENTITY)
         parts.append(r"<[bB][rR]\b[^>\n]*>[ \t]*")
     if ELLIPSIS in rules or UNICODE in rules:
         parts.append(r"[^\x00-\x7f]")
@@ -193,9 +199,6 @@ def _event_parts(rules: frozenset[str], scanning: bool = False) -> list[str]:
 @cache
 def _events(rules: frozenset[str]) -> re.Pattern[str]:
     return re.compile("|".join(_event_parts(rules)) or r"(?!)")
-
-
-_DASH_ENTITY_RE = re.compile(_DASH_ENTITY)
 
 
 @cache
@@ -341,6 +344,72 @@ def _deletions(
     return merged
 
 
+@lru_cache(maxsize=4096)
+def _spacing_entity(token: str) -> str | None:
+    """The space or dash an entity stands for, or ``None`` when it stands for anything else."""
+    decoded = _entity(token)
+    return decoded if decoded in _SPACING else None
+
+
+def _spacing_entities(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, character) of each entity for a space or a dash: ``&nbsp;``, ``&#8212;``,
+    ``&#x2014;``, ``&#45;``, ``&#150;``. Decoded in the first pass, they are the characters
+    they stand for when the second pass judges space and dash runs: ``&nbsp;&mdash;&nbsp;``
+    is one hyphen, as `` — `` is. Decoded in the second pass, an entity was a spot of its
+    own next to the spaces and dashes, and ``was&nbsp;&mdash;&nbsp;frankly`` read as
+    ``was - frankly`` against a draft's ``was-frankly``."""
+    for m in _ENTITY_RE.finditer(text):
+        decoded = _spacing_entity(m.group())
+        if decoded is not None:
+            yield m.start(), m.end(), decoded
+
+
+_WORD = re.compile(r"\S+")
+_SPACES = frozenset(" " + SPACE_CHARS)
+
+
+def word_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """Spans of the words of ``text[start:end]`` as a reader sees them: split at whitespace
+    and at entities for a space, so that a source's ``was&nbsp;&mdash;&nbsp;frankly`` is
+    three words, as a draft's ``was — frankly`` is, and a word diff pairs them."""
+    end = len(text) if end is None else end
+    for m in _WORD.finditer(text, start, end):
+        a, b = m.span()
+        if "&" not in m.group():
+            yield a, b
+            continue
+        for e in _ENTITY_RE.finditer(text, a, b):
+            decoded = _spacing_entity(e.group())
+            if decoded is not None and decoded in _SPACES:
+                if e.start() > a:
+                    yield a, e.start()
+                a = e.end()
+        if a < b:
+            yield a, b
+
+
+def _first_pass(
+    text: str, rules: frozenset[str], superscripts: bool = True
+) -> list[tuple[int, int, str]]:
+    """Sorted, disjoint (start, end, new) edits of the first pass: the markup a reader never
+    sees out (``_deletions``), entities for a space or a dash decoded."""
+    edits = [(a, b, "") for a, b in _deletions(text, rules, superscripts)]
+    if MARKUP not in rules or "&" not in text:
+        return edits
+    decoded = list(_spacing_entities(text))
+    if not decoded:
+        return edits
+    merged: list[tuple[int, int, str]] = []
+    for a, b, new in sorted(edits + decoded):
+        # Entities never overlap one another nor hold a cut; one that overlaps a cut is
+        # inside the markup it takes out (an HTML tag's attribute), and goes with it.
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]), "")
+        else:
+            merged.append((a, b, new))
+    return merged
+
+
 def _starts_block(text: str, at: int) -> bool:
     """Whether a line-start marker at ``at`` starts a block: first line, after a blank line
     or after another list item. A wrapped line of prose that starts with "- " is a dash."""
@@ -376,7 +445,7 @@ def _event_spans(text: str, rules: frozenset[str]) -> list[tuple[int, int, bool]
             if text[a] == "<":
                 while a > 0 and text[a - 1] in " \t":
                     a -= 1  # "when <br> a" is one space, as "when<br>a" is
-            elif spaced_dashes and (text[a] == "-" or _DASH_ENTITY_RE.match(text, a)):
+            elif spaced_dashes and text[a] == "-":
                 while a > 0 and text[a - 1] == " ":
                     a -= 1
                 if b - a == 1:
@@ -404,6 +473,14 @@ def _entity(token: str) -> str:
         # surrogate, NUL), as HTML reads it. Eight digits pass U+10FFFF in either base, and
         # int() refuses a decimal one of over 4,300.
         code = int(digits, 16 if hexadecimal else 10) if len(digits) <= 8 else -1
+        if 0x80 <= code < 0xA0:
+            # Old CMS exports number characters as Windows-1252 does (&#150; an en dash,
+            # &#147; a curly quote); HTML reads them so, as browsers do. The five numbers
+            # that code page leaves out stay the control characters they are.
+            try:
+                return bytes([code]).decode("cp1252")
+            except UnicodeDecodeError:
+                return chr(code)
         if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000:
             return chr(code)
         return "\ufffd"
@@ -463,8 +540,8 @@ def _translate(text: str, rules: frozenset[str]) -> str:
 
 def _replacement(token: str, rules: frozenset[str]) -> str:
     first = token[0]
-    if first == " " or first == "-" or (DASHES in rules and _DASH_ENTITY_RE.search(token)):
-        if "-" in token or (DASHES in rules and _DASH_ENTITY_RE.search(token)):
+    if first == " " or first == "-":
+        if "-" in token:
             return "-"  # spaces around a dash, and runs of dashes, are one plain hyphen
         return " "
     if first == "<":
@@ -539,9 +616,9 @@ def normalize(text: str, rules: Iterable[str] = TEXT_RULES) -> Normalized:
     translated = _translate(text, ruleset)
     if ruleset & _DELETING:
         # Translation leaves superscripts as they are: an ASCII result has none.
-        cuts = _deletions(text, ruleset, superscripts=not translated.isascii())
-        if cuts:
-            inner = _rebuild(text, ((a, b, "") for a, b in cuts))
+        first = _first_pass(text, ruleset, superscripts=not translated.isascii())
+        if first:
+            inner = _rebuild(text, first)
             translated = _translate(inner.text, ruleset)
     events = _events(ruleset)
 
@@ -606,11 +683,12 @@ def rules_applied(draft: str, source: str, markup_in_source: bool) -> tuple[str,
 _DELETING = frozenset({MARKUP, CITATIONS, HYPHENATION, CALLS})
 
 
-def _cut(text: str, cuts: Iterable[tuple[int, int]]) -> str:
-    """``text`` without the (sorted, disjoint) spans ``cuts``."""
+def _apply(text: str, edits: Iterable[tuple[int, int, str]]) -> str:
+    """``text`` with each (sorted, disjoint) edit ``(start, end, new)`` applied."""
     pieces, pos = [], 0
-    for a, b in cuts:
+    for a, b, new in edits:
         pieces.append(text[pos:a])
+        pieces.append(new)
         pos = b
     pieces.append(text[pos:])
     return "".join(pieces)
@@ -636,11 +714,12 @@ def normal_text(text: str, rules: Iterable[str] = TEXT_RULES) -> str:
         return normalize(text, ruleset).text
     quick = _translate(text, ruleset)
     if ruleset & _DELETING:
-        # The first pass of ``normalize`` (markup, citation markers, line-end hyphens out),
-        # without its offset map: most of a library has none of them, and cuts nothing.
-        cuts = _deletions(text, ruleset, superscripts=not quick.isascii())
-        if cuts:
-            quick = _translate(_cut(text, cuts), ruleset)
+        # The first pass of ``normalize`` (markup, citation markers, line-end hyphens out,
+        # entities for spaces and dashes decoded), without its offset map: most of a library
+        # has none of them, and cuts nothing.
+        first = _first_pass(text, ruleset, superscripts=not quick.isascii())
+        if first:
+            quick = _translate(_apply(text, first), ruleset)
     if ELLIPSIS in ruleset and "\u2026" in quick:
         quick = quick.replace("\u2026", "...")
     if not quick.isascii() or (MARKUP in ruleset and ("&" in quick or "<" in quick)):

@@ -23,7 +23,7 @@ from rapidfuzz.distance import Indel
 
 from drafter.checker import marks
 from drafter.checker.index import Hits, Indexed, Library, scan
-from drafter.checker.normalize import ALL_RULES, MARKUP, normal_form, rules_applied
+from drafter.checker.normalize import ALL_RULES, MARKUP, normal_form, rules_applied, word_spans
 from drafter.models import Match, Nearest, Quote, QuoteCheck, Replacement, Status
 
 ANCHOR_WORDS = 4  # words per anchor chunk: long enough to be rare, short enough to survive edits
@@ -452,7 +452,7 @@ def _evidence(text: str, a: int, b: int, draft: str) -> tuple[int, int, str, int
     """The source span trimmed to the words that pair with the draft's, a word diff in
     each side's own characters (the source's dashes and apostrophes, the draft's words), and
     how many of the draft's words the span has, in order."""
-    spans = [(m.start() + a, m.end() + a) for m in re.finditer(r"\S+", text[a:b])]
+    spans = list(word_spans(text, a, b))
     src_words = [text[x:y] for x, y in spans]
     new_words = draft.split()
     src_keys = [_key(w) for w in src_words]
