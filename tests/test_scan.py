@@ -130,3 +130,33 @@ def test_the_sources_near_misses_lose_to_are_indexed_once(monkeypatch: pytest.Mo
     )
     assert {c.status for c in checks} == {Status.ALTERED}
     assert sorted(made) == ["paper0", "paper1", "paper2"]
+
+
+def test_quotes_are_verified_source_by_source_so_each_is_indexed_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Quotes alternate between more sources than the library keeps indexed at once: taken in
+    # draft order, every quote would index its source again.
+    import drafter.checker.index as index
+
+    n = index.KEPT_SOURCES + 4
+    sources = [
+        _source(f"s{i:02d}", f"{FILLER}. Source {i} says the harbour will reopen in spring.")
+        for i in range(n)
+    ]
+    quotes = [
+        Quote(f"q{k}", f"Source {k % n} says the harbour will reopen in spring.", k, Kind.BLOCK)
+        for k in range(3 * n)
+    ]
+    made: list[str] = []
+    real = index.index_source
+
+    def counting(source: Source) -> index.Indexed:
+        made.append(source.id)
+        return real(source)
+
+    monkeypatch.setattr(index, "index_source", counting)
+    checks = verify(quotes, build(sources))
+    assert [c.status for c in checks] == [Status.EXACT] * len(quotes)
+    assert [c.matches[0].source for c in checks] == [f"s{k % n:02d}" for k in range(3 * n)]
+    assert sorted(made) == sorted(s.id for s in sources)  # each once

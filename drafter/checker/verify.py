@@ -55,6 +55,10 @@ class _Plan:
     anchors: tuple[tuple[str, int], ...]  # (chunk, its offset in ``bare``)
 
     @property
+    def anchor_texts(self) -> tuple[str, ...]:
+        return tuple(a for a, _ in self.anchors)
+
+    @property
     def needles(self) -> set[str]:
         out = {self.full, *(a for a, _ in self.anchors)}
         for variants in self.segments:
@@ -653,21 +657,38 @@ def verify(quotes: Sequence[Quote], library: Library) -> tuple[QuoteCheck, ...]:
     needles = set().union(*(p.needles for p in plans), *(t.needles for t in trimmed if t), *weak)
     hits = scan(library, sorted(needles))
     titles = _Titles.of(library)
-    out = []
-    told = ""  # the unlisted names last reported: once per group of quotes
-    for plan, short, is_checked, rare in zip(plans, trimmed, checked, weak, strict=True):
+    verdicts: dict[int, QuoteCheck] = {}
+    # Source by source (a verdict is the same in any order): the library keeps only the last
+    # few sources it indexed, and each is then indexed about once.
+    for i in sorted(range(len(plans)), key=lambda i: _first_source(plans[i], hits)):
+        plan, short = plans[i], trimmed[i]
         check = _found(plan, library, hits, titles)
         if check is None and short is not None:
             found = _found(short, library, hits, titles)
             check = found and _with_end_punctuation(found, plan.quote)
         if check is None:
             # A near miss is aligned without the end punctuation too: it is never the change.
-            check = replace(_miss(short or plan, library, hits, rare, is_checked), quote=plan.quote)
-        check, told = _unlisted(check, library, told)
+            missed = _miss(short or plan, library, hits, weak[i], checked[i])
+            check = replace(missed, quote=plan.quote)
+        verdicts[i] = check
+    out = []
+    told = ""  # the unlisted names last reported: once per group of quotes, in draft order
+    for i, plan in enumerate(plans):
+        check, told = _unlisted(verdicts[i], library, told)
         if plan.quote.unbalanced:
             check = _unbalanced(check)
         out.append(check)
     return tuple(out)
+
+
+def _first_source(plan: _Plan, hits: Hits) -> int:
+    """The first source the quote's text, a segment or an anchor of it was found in; -1
+    when none was (the order ``verify`` takes the quotes in)."""
+    for needle in (plan.full, *(v for seg in plan.segments for v in seg), *plan.anchor_texts):
+        spots = hits.at(needle)
+        if spots:
+            return min(spots)
+    return -1
 
 
 def _unbalanced(check: QuoteCheck) -> QuoteCheck:
