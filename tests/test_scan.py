@@ -3,6 +3,9 @@ whatever its place in the library."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -50,14 +53,35 @@ def _every_start(text: str, needle: str) -> list[int]:
 _SCAN_ALPHABET = "aab é中—“ (.*\\\0😀"
 
 
+# The scan takes Hyperscan for a large library and the Aho-Corasick automaton for a small
+# one (index.HYPERSCAN_CHARS_PER_NEEDLE): each test of the places runs on both.
+ENGINES = pytest.mark.parametrize("engine", ["hyperscan", "automaton"])
+
+
+@contextmanager
+def _engine(name: str) -> Iterator[None]:
+    from drafter.checker import index
+
+    before = index.HYPERSCAN_CHARS_PER_NEEDLE
+    index.HYPERSCAN_CHARS_PER_NEEDLE = 0 if name == "hyperscan" else 10**15
+    try:
+        yield
+    finally:
+        index.HYPERSCAN_CHARS_PER_NEEDLE = before
+
+
+@ENGINES
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.text(alphabet=_SCAN_ALPHABET, max_size=30), min_size=1, max_size=4),
     st.lists(st.text(alphabet=_SCAN_ALPHABET, min_size=1, max_size=4), min_size=1, max_size=6),
 )
-def test_the_scan_finds_every_place_str_find_finds(texts: list[str], needles: list[str]) -> None:
+def test_the_scan_finds_every_place_str_find_finds(
+    engine: str, texts: list[str], needles: list[str]
+) -> None:
     library = build(_source(f"s{i}", t) for i, t in enumerate(texts))
-    hits = scan(library, needles)
+    with _engine(engine):
+        hits = scan(library, needles)
     for needle in set(needles):
         expected = {}
         for si in range(len(library)):
@@ -68,19 +92,23 @@ def test_the_scan_finds_every_place_str_find_finds(texts: list[str], needles: li
         assert hits.total(needle) == sum(len(s) for s in expected.values())
 
 
-def test_a_needle_longer_than_hyperscan_takes_is_found() -> None:
+@ENGINES
+def test_a_needle_longer_than_hyperscan_takes_is_found(engine: str) -> None:
     # Hyperscan's literal API refuses patterns over 16,000 bytes; a long block quote is one
     # needle. It was a traceback from `drafter check`.
     long = " ".join(f"w{i}" for i in range(4000))  # about 23,000 characters
     library = build([_source("s0", f"Before. {long}. After {long}")])
-    hits = scan(library, [long, "w1 w2"])
+    with _engine(engine):
+        hits = scan(library, [long, "w1 w2"])
     assert hits.at(long) == {0: [8, 8 + len(long) + 8]}
     assert hits.total("w1 w2") == 2
 
 
-def test_a_needle_with_a_nul_byte_is_not_cut_short() -> None:
+@ENGINES
+def test_a_needle_with_a_nul_byte_is_not_cut_short(engine: str) -> None:
     library = build([_source("s0", "a b a\0b a\0")])
-    hits = scan(library, ["a\0b", "\0", "a"])
+    with _engine(engine):
+        hits = scan(library, ["a\0b", "\0", "a"])
     assert hits.at("a\0b") == {0: [4]}
     assert hits.at("\0") == {0: [5, 9]}
     assert hits.at("a") == {0: [0, 4, 8]}
@@ -101,7 +129,8 @@ def test_needles_hyperscan_refuses_are_searched_all_the_same(
             raise index.hyperscan.error("refused")
 
     monkeypatch.setattr(index.hyperscan, "Database", Refusing)
-    hits = scan(build([_source("s0", "aaaa é a")]), ["aa", "é a"])
+    with _engine("hyperscan"):
+        hits = scan(build([_source("s0", "aaaa é a")]), ["aa", "é a"])
     assert hits.at("aa") == {0: [0, 1, 2]}
     assert hits.at("é a") == {0: [5]}
 
