@@ -839,3 +839,25 @@ def test_control_characters_in_a_hostile_name_are_shown_escaped(tmp_path: Path, 
     draft = draft_with(tmp_path, f'{{path: "{name}"}}')
     line = one_line(cli("check", draft), 2, "no such file")
     assert line.isprintable(), repr(line)
+
+
+def test_a_file_that_grows_while_read_is_read_whole_up_to_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # read_bytes asks for the size fstat gave and one byte more; a file that has grown since
+    # is read on to the cap (then refused), not cut at its old size.
+    grown = tmp_path / "grown.md"
+    grown.write_bytes(b"word " * 200)  # 1,000 bytes; fstat will say 10
+    real = os.fstat
+
+    def stale(fd: int) -> os.stat_result:
+        info = real(fd)
+        return os.stat_result((*info[:6], 10, *info[7:]))
+
+    from drafter.errors import InputError
+
+    monkeypatch.setattr(ingest.os, "fstat", stale)
+    assert ingest.read_bytes(grown) == b"word " * 200
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 500)
+    with pytest.raises(InputError, match="too large"):
+        ingest.read_bytes(grown)

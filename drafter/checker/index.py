@@ -39,8 +39,8 @@ MAX_HITS = 200  # places kept per needle and source
 # not half the library.
 RECENT_CANDIDATES = 3
 # Indexed sources a Library holds at once, the least recently used dropped: an article's is
-# about 80 KB (its normal form and passages), and the sixty a 200-quote check cites held
-# 5 MB to the end of the check.
+# about 80 KB (its normal form and passages), so the sixty a 200-quote check cites would
+# hold some 5 MB to the end of the check.
 KEPT_SOURCES = 16
 # Hyperscan's literal API refuses a pattern over 16,000 bytes (a long block quote is one
 # needle), and these bindings end a pattern at its first NUL byte (a NUL past the first

@@ -219,7 +219,11 @@ def _can_occur(pattern: re.Pattern[str], text: str) -> bool:
     first = pattern.pattern[0]
     if first == "[":
         return not text.isascii()
-    return (first if first != " " else "  ") in text
+    if first == " ":
+        return "  " in text
+    if first in "-&<":
+        return first in text
+    return True  # a scanner of another shape is always run
 
 
 _Finder = Callable[[str], Iterable[tuple[int, int]]]
